@@ -1,0 +1,38 @@
+#!/usr/bin/env node
+// `npm start`: build the web app only when its sources are newer than the last build, then serve.
+import { spawnSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const webDir = path.join(root, 'web');
+
+function newestMtime(dir) {
+  let newest = 0;
+  if (!fs.existsSync(dir)) return newest;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    const t = entry.isDirectory() ? newestMtime(p) : fs.statSync(p).mtimeMs;
+    if (t > newest) newest = t;
+  }
+  return newest;
+}
+
+const distIndex = path.join(webDir, 'dist', 'index.html');
+const sourcesTime = Math.max(
+  newestMtime(path.join(webDir, 'src')),
+  ...['index.html', 'snap.html', 'vite.config.ts'].map((f) => (fs.existsSync(path.join(webDir, f)) ? fs.statSync(path.join(webDir, f)).mtimeMs : 0)),
+);
+if (!fs.existsSync(distIndex) || fs.statSync(distIndex).mtimeMs < sourcesTime) {
+  console.log('[start] building the web app…');
+  const b = spawnSync('npm', ['run', '-s', 'build'], { cwd: root, stdio: 'inherit' });
+  if (b.status !== 0) process.exit(b.status ?? 1);
+}
+
+const child = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), [path.join(root, 'server', 'src', 'main.ts')], {
+  cwd: root,
+  stdio: 'inherit',
+  env: process.env,
+});
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
+child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
