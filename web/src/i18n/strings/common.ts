@@ -1,0 +1,4 @@
+import type { Entry } from '../index.js';
+
+export const commonStrings: Record<string, Entry> = {
+};
