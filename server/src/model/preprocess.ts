@@ -20,18 +20,30 @@ export async function closeupPixels(input: string | Buffer, size: number): Promi
 
 /** Packs raw RGB HWC uint8 images (size×size each) into one normalised NCHW float32 batch. */
 export function toNchwTensor(images: Buffer[], manifest: Pick<ModelManifest, 'input'>): Float32Array {
-  const { size, scale, mean, std } = manifest.input;
-  const plane = size * size;
+  const plane = manifest.input.size * manifest.input.size;
   const out = new Float32Array(images.length * 3 * plane);
+  fillNchw(images, normalisationTable(manifest), plane, out);
+  return out;
+}
+
+/** Normalised value of every byte per channel: table[c * 256 + v] = (v / scale - mean[c]) / std[c]. */
+export function normalisationTable(manifest: Pick<ModelManifest, 'input'>): Float32Array {
+  const { scale, mean, std } = manifest.input;
+  const table = new Float32Array(3 * 256);
+  for (let c = 0; c < 3; c++) for (let v = 0; v < 256; v++) table[c * 256 + v] = (v / scale - mean[c]) / std[c];
+  return table;
+}
+
+/** Writes raw RGB HWC images into `out` (NCHW, at least images.length × 3 × plane floats) without allocating. */
+export function fillNchw(images: Buffer[], table: Float32Array, plane: number, out: Float32Array): void {
+  if (out.length < images.length * 3 * plane) throw new Error(`output buffer holds ${out.length} floats, need ${images.length * 3 * plane}`);
   images.forEach((rgb, n) => {
     if (rgb.length !== plane * 3) throw new Error(`image ${n} has ${rgb.length} bytes, expected ${plane * 3}`);
     const base = n * 3 * plane;
     for (let c = 0; c < 3; c++) {
-      const m = mean[c];
-      const s = std[c];
       const o = base + c * plane;
-      for (let i = 0; i < plane; i++) out[o + i] = (rgb[i * 3 + c] / scale - m) / s;
+      const t = c * 256;
+      for (let i = 0, j = c; i < plane; i++, j += 3) out[o + i] = table[t + rgb[j]];
     }
   });
-  return out;
 }

@@ -5,6 +5,11 @@ export function setCsrfToken(token: string | null): void {
   csrfToken = token;
 }
 
+/** For requests that bypass api() (XHR uploads with progress). */
+export function getCsrfToken(): string | null {
+  return csrfToken;
+}
+
 export class ApiError extends Error {
   constructor(
     public status: number,

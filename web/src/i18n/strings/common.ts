@@ -1,4 +1,25 @@
 import type { Entry } from '../index.js';
 
 export const commonStrings: Record<string, Entry> = {
+  'common.language': { en: 'Language', zh: '语言' },
+  'common.serverUnreachable': { en: 'The server cannot be reached. Check the connection and try again.', zh: '无法连接服务器，请检查网络后重试。' },
+  'common.login.username': { en: 'User name', zh: '用户名' },
+  'common.login.password': { en: 'Password', zh: '密码' },
+  'common.login.signIn': { en: 'Sign in', zh: '登录' },
+  'common.login.signingIn': { en: 'Signing in…', zh: '正在登录…' },
+  'common.login.wrong': { en: 'Wrong user name or password.', zh: '用户名或密码错误。' },
+  'common.login.rateLimited': { en: 'Too many attempts. Wait a minute and try again.', zh: '尝试次数过多，请稍候一分钟再试。' },
+  'common.logout': { en: 'Sign out', zh: '退出登录' },
+  'common.loading': { en: 'Loading…', zh: '加载中…' },
+  'common.retry': { en: 'Retry', zh: '重试' },
+  'common.close': { en: 'Close', zh: '关闭' },
+  'common.save': { en: 'Save', zh: '保存' },
+  'common.cancel': { en: 'Cancel', zh: '取消' },
+  'common.signedInAs': { en: 'Signed in as {name} ({role})', zh: '当前用户：{name}（{role}）' },
+  'common.role.admin': { en: 'administrator', zh: '管理员' },
+  'common.role.operator': { en: 'drone operator', zh: '无人机操作员' },
+  'common.role.officer': { en: 'field officer', zh: '外勤警员' },
+  'common.role.reviewer': { en: 'reviewer', zh: '审核员' },
+  'common.error': { en: 'Something went wrong: {message}', zh: '出现错误：{message}' },
+  'common.forbidden': { en: 'Your role may not do this.', zh: '您的角色无权执行此操作。' },
 };

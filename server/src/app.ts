@@ -1,0 +1,81 @@
+import express, { type Express, type Router } from 'express';
+import helmet from 'helmet';
+import type { Config } from './config.js';
+import type { Logger } from './logger.js';
+import type { Store } from './store/index.js';
+import type { ModelManifest } from './model/manifest.js';
+import type { Classifier } from './model/classifier.js';
+import { JobEvents } from './jobs/events.js';
+import { apiNotFound, errorHandler } from './http/errors.js';
+import { authenticate } from './auth/middleware.js';
+import { auditTrail } from './auth/auditTrail.js';
+import { healthRouter } from './http/routes/health.js';
+import { flightsRouter } from './http/routes/flights.js';
+import { uploadsRouter } from './http/routes/uploads.js';
+import { imagesRouter } from './http/routes/images.js';
+import { sitesRouter } from './http/routes/sites.js';
+import { exportsRouter } from './http/routes/exports.js';
+import { snapsRouter } from './http/routes/snaps.js';
+import { authRouter } from './http/routes/auth.js';
+import { usersRouter } from './http/routes/users.js';
+import { auditRouter } from './http/routes/audit.js';
+import { webRouter } from './http/web.js';
+import { contentSecurityPolicy } from './http/csp.js';
+import { SseHub } from './http/sse.js';
+import { requestLog } from './http/requestLog.js';
+
+export interface AppDeps {
+  config: Config;
+  store: Store;
+  logger: Logger;
+  /** the loaded model's manifest; null when no model could be loaded (frames wait in the queue) */
+  model: ModelManifest | null;
+  /** the loaded classifier (shared by the frame workers and snaps); null when no model could be loaded */
+  classifier?: Classifier | null;
+  events: JobEvents;
+  /** open Server-Sent Event streams; main ends them on shutdown */
+  sse: SseHub;
+}
+
+/**
+ * Every API router, mounted in order after authentication. To add one: write http/routes/<name>.ts exporting
+ * `(deps: AppDeps) => Router` and add one line here.
+ */
+const API_ROUTERS: ((deps: AppDeps) => Router)[] = [
+  healthRouter,
+  authRouter,
+  usersRouter,
+  auditRouter,
+  flightsRouter,
+  uploadsRouter,
+  imagesRouter,
+  sitesRouter,
+  exportsRouter,
+  snapsRouter,
+];
+
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.set('query parser', 'simple');
+  app.locals.store = deps.store;
+  app.locals.config = deps.config;
+  app.locals.deps = deps;
+  app.locals.uploadLimits = { maxFiles: deps.config.maxFiles, maxFileBytes: deps.config.maxFileBytes };
+
+  app.use(helmet({ contentSecurityPolicy: { directives: contentSecurityPolicy(deps.config) }, crossOriginEmbedderPolicy: false }));
+  app.use('/api', express.json({ limit: '1mb' }));
+  app.use('/api', (_req, res, next) => {
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
+  app.use('/api', authenticate);
+  app.use('/api', requestLog(deps.logger));
+  app.use('/api', auditTrail);
+  for (const makeRouter of API_ROUTERS) app.use('/api', makeRouter(deps));
+  app.use('/api', apiNotFound);
+  app.use(webRouter(deps.config));
+  app.use(errorHandler(deps.logger));
+  return app;
+}

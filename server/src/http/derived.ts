@@ -1,0 +1,95 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import sharp from 'sharp';
+import { MAX_INPUT_PIXELS } from '../model/preprocess.js';
+
+export const DERIVED_SIZES = { thumb: 320, preview: 1600 } as const;
+export type DerivedKind = keyof typeof DERIVED_SIZES;
+
+const inFlight = new Map<string, Promise<string>>();
+
+/** Builds a derived file once (atomic write), sharing the work between concurrent requests. */
+async function cached(file: string, build: () => Promise<Buffer>): Promise<string> {
+  if (fs.existsSync(file)) return file;
+  const pending = inFlight.get(file);
+  if (pending) return pending;
+  const p = (async () => {
+    const bytes = await build();
+    await fs.promises.mkdir(path.dirname(file), { recursive: true });
+    const tmp = `${file}.${crypto.randomUUID()}.tmp`;
+    await fs.promises.writeFile(tmp, bytes);
+    await fs.promises.rename(tmp, file);
+    return file;
+  })().finally(() => inFlight.delete(file));
+  inFlight.set(file, p);
+  return p;
+}
+
+/** A JPEG thumbnail or preview of an original, the right way up, cached under derived/<sha256>/. */
+export function derivedImage(derivedDir: string, originalsDir: string, sha256: string, kind: DerivedKind): Promise<string> {
+  const size = DERIVED_SIZES[kind];
+  return cached(path.join(derivedDir, sha256.slice(0, 2), sha256, `${kind}.jpg`), () =>
+    sharp(path.join(originalsDir, sha256), { limitInputPixels: MAX_INPUT_PIXELS })
+      .rotate()
+      .resize(size, size, { fit: 'inside', withoutEnlargement: true })
+      .jpeg({ quality: kind === 'thumb' ? 75 : 85, mozjpeg: false })
+      .toBuffer(),
+  );
+}
+
+export interface Box {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+/** Context around a detection box in a crop: this fraction of the box on every side, at least MIN_MARGIN_PX. */
+export const CROP_MARGIN = 0.5;
+const MIN_MARGIN_PX = 24;
+const CROP_MAX_PX = 512;
+
+/** The box grown by the context margin and clamped to the image. */
+export function cropRect(box: Box, width: number, height: number): { left: number; top: number; width: number; height: number } {
+  const mx = Math.max(MIN_MARGIN_PX, box.w * CROP_MARGIN);
+  const my = Math.max(MIN_MARGIN_PX, box.h * CROP_MARGIN);
+  const left = Math.max(0, Math.floor(box.x - mx));
+  const top = Math.max(0, Math.floor(box.y - my));
+  const right = Math.min(width, Math.ceil(box.x + box.w + mx));
+  const bottom = Math.min(height, Math.ceil(box.y + box.h + my));
+  return { left, top, width: Math.max(1, right - left), height: Math.max(1, bottom - top) };
+}
+
+/**
+ * A detection crop with context, the right way up. The box is in the stored image's pixel grid (as decoded before
+ * EXIF rotation), so the crop is cut first and rotated after.
+ */
+export function detectionCrop(derivedDir: string, originalsDir: string, sha256: string, detectionId: number, box: Box): Promise<string> {
+  return cached(path.join(derivedDir, 'crops', `${detectionId}.jpg`), async () => {
+    const src = path.join(originalsDir, sha256);
+    const meta = await sharp(src, { limitInputPixels: MAX_INPUT_PIXELS }).metadata();
+    const rect = cropRect(box, meta.width ?? 1, meta.height ?? 1);
+    const { angle, flop, flip } = orientationOps(meta.orientation ?? 1);
+    const cut = await sharp(src, { limitInputPixels: MAX_INPUT_PIXELS }).extract(rect).png({ compressionLevel: 0 }).toBuffer();
+    let img = sharp(cut);
+    if (flop) img = img.flop();
+    if (flip) img = img.flip();
+    if (angle) img = img.rotate(angle);
+    return img.resize(CROP_MAX_PX, CROP_MAX_PX, { fit: 'inside', withoutEnlargement: true }).jpeg({ quality: 85 }).toBuffer();
+  });
+}
+
+/** How to bring a pixel grid stored with an EXIF orientation the right way up (sharp mirrors before rotating). */
+export function orientationOps(orientation: number): { angle: number; flop: boolean; flip: boolean } {
+  switch (orientation) {
+    case 2: return { angle: 0, flop: true, flip: false };
+    case 3: return { angle: 180, flop: false, flip: false };
+    case 4: return { angle: 0, flop: false, flip: true };
+    case 5: return { angle: 270, flop: true, flip: false };
+    case 6: return { angle: 90, flop: false, flip: false };
+    case 7: return { angle: 90, flop: true, flip: false };
+    case 8: return { angle: 270, flop: false, flip: false };
+    default: return { angle: 0, flop: false, flip: false };
+  }
+}

@@ -1,0 +1,135 @@
+import { stringify } from 'csv-stringify/sync';
+import type { Site } from '../store/types.js';
+
+export interface ExportRow extends Site {
+  flightName: string | null;
+}
+
+export function xmlEscape(s: string): string {
+  return s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;')
+    // characters XML 1.0 cannot carry at all
+    // eslint-disable-next-line no-control-regex
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '');
+}
+
+/** Spreadsheets run cells that start with these as formulas; a leading apostrophe keeps them text. */
+function csvSafe(v: string | null): string {
+  if (v == null) return '';
+  return /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
+}
+
+const round = (x: number, digits: number) => Number(x.toFixed(digits));
+
+function describe(s: ExportRow): string {
+  const parts = [
+    `Score ${s.score.toFixed(3)}`,
+    `status ${s.status}`,
+    `±${s.errorRadiusM.toFixed(1)} m`,
+    `${s.frames} frame${s.frames === 1 ? '' : 's'}`,
+    s.flightName ? `flight "${s.flightName}"` : s.source === 'phone' ? 'phone snap' : null,
+    s.modelVersion ? `model ${s.modelVersion}` : null,
+    s.note ? `note: ${s.note}` : null,
+  ];
+  return parts.filter(Boolean).join(', ');
+}
+
+export function toGeoJson(rows: ExportRow[]): string {
+  return JSON.stringify({
+    type: 'FeatureCollection',
+    features: rows.map((s) => ({
+      type: 'Feature',
+      id: s.id,
+      geometry: { type: 'Point', coordinates: [s.lon, s.lat] },
+      properties: {
+        id: s.id,
+        score: s.score,
+        status: s.status,
+        errorRadiusM: s.errorRadiusM,
+        frames: s.frames,
+        modelVersion: s.modelVersion,
+        flightId: s.flightId,
+        flightName: s.flightName,
+        source: s.source,
+        topLabel: s.topLabel,
+        firstSeenAt: s.firstSeenAt,
+        reviewedAt: s.reviewedAt,
+        reviewedBy: s.reviewedBy,
+        version: s.version,
+        note: s.note,
+      },
+    })),
+  });
+}
+
+export const CSV_COLUMNS = [
+  'id', 'lat', 'lon', 'errorRadiusM', 'score', 'status', 'frames', 'source', 'flightId', 'flightName', 'topLabel',
+  'modelVersion', 'firstSeenAt', 'reviewedAt', 'reviewedBy', 'note',
+] as const;
+
+export function toCsv(rows: ExportRow[]): string {
+  return stringify(
+    rows.map((s) => [
+      s.id, round(s.lat, 8), round(s.lon, 8), round(s.errorRadiusM, 2), round(s.score, 4), s.status, s.frames, s.source,
+      s.flightId ?? '', csvSafe(s.flightName), csvSafe(s.topLabel), csvSafe(s.modelVersion), s.firstSeenAt,
+      s.reviewedAt ?? '', csvSafe(s.reviewedBy), csvSafe(s.note),
+    ]),
+    { header: true, columns: [...CSV_COLUMNS], bom: true, record_delimiter: 'windows' },
+  );
+}
+
+export function toKml(rows: ExportRow[], title: string): string {
+  const placemarks = rows
+    .map(
+      (s) => `    <Placemark id="site-${s.id}">
+      <name>${xmlEscape(`Site ${s.id} (${s.status})`)}</name>
+      <description>${xmlEscape(describe(s))}</description>
+      <styleUrl>#${s.status}</styleUrl>
+      <ExtendedData>
+        <Data name="score"><value>${s.score.toFixed(4)}</value></Data>
+        <Data name="errorRadiusM"><value>${s.errorRadiusM.toFixed(2)}</value></Data>
+        <Data name="frames"><value>${s.frames}</value></Data>
+        <Data name="firstSeenAt"><value>${xmlEscape(s.firstSeenAt)}</value></Data>
+      </ExtendedData>
+      <Point><coordinates>${round(s.lon, 8)},${round(s.lat, 8)},0</coordinates></Point>
+    </Placemark>`,
+    )
+    .join('\n');
+  const style = (id: string, colour: string) =>
+    `    <Style id="${id}"><IconStyle><color>${colour}</color></IconStyle></Style>`;
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<kml xmlns="http://www.opengis.net/kml/2.2">
+  <Document>
+    <name>${xmlEscape(title)}</name>
+${style('confirmed', 'ff0000ff')}
+${style('pending', 'ff00ffff')}
+${style('rejected', 'ff888888')}
+${placemarks}
+  </Document>
+</kml>
+`;
+}
+
+export function toGpx(rows: ExportRow[], title: string): string {
+  const wpts = rows
+    .map(
+      (s) => `  <wpt lat="${round(s.lat, 8)}" lon="${round(s.lon, 8)}">
+    <time>${xmlEscape(new Date(s.firstSeenAt).toISOString())}</time>
+    <name>${xmlEscape(`Site ${s.id}`)}</name>
+    <desc>${xmlEscape(describe(s))}</desc>
+    <sym>Flag, Red</sym>
+    <type>${xmlEscape(s.status)}</type>
+  </wpt>`,
+    )
+    .join('\n');
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<gpx version="1.1" creator="PoppyWatch" xmlns="http://www.topografix.com/GPX/1/1">
+  <metadata><name>${xmlEscape(title)}</name><time>${new Date().toISOString()}</time></metadata>
+${wpts}
+</gpx>
+`;
+}

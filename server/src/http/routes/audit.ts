@@ -1,0 +1,53 @@
+import { Router, type Request, type Response } from 'express';
+import { stringify } from 'csv-stringify/sync';
+import { z } from 'zod';
+import { requireRole } from '../../auth/middleware.js';
+import { AUDIT_ACTIONS, type AuditRecord, type AuditRepo } from '../../store/audit.js';
+
+const QuerySchema = z.object({
+  siteId: z.coerce.number().int().positive().optional(),
+  flightId: z.coerce.number().int().positive().optional(),
+  action: z.enum(AUDIT_ACTIONS).optional(),
+  limit: z.coerce.number().int().min(1).max(100_000).optional(),
+});
+
+// A cell starting with = + - @ (or tab/CR) is run as a formula by spreadsheets; prefix it so it stays text.
+const FORMULA_START = /^[=+\-@\t\r]/;
+const cell = (v: unknown): string => {
+  if (v === null || v === undefined) return '';
+  const s = typeof v === 'string' ? v : JSON.stringify(v);
+  return FORMULA_START.test(s) ? `'${s}` : s;
+};
+
+const CSV_COLUMNS = ['id', 'at', 'userId', 'username', 'action', 'siteId', 'flightId', 'imageId', 'before', 'after', 'details', 'ip'] as const;
+
+function parseQuery(req: Request, res: Response) {
+  const r = QuerySchema.safeParse(req.query);
+  if (r.success) return r.data;
+  const message = r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+  res.status(400).json({ error: 'invalid_query', message });
+  return undefined;
+}
+
+/** GET /api/audit (JSON `{records}`) and GET /api/audit.csv, newest first; reviewer or admin. */
+export function auditRouter({ store }: { store: { audit: AuditRepo } }): Router {
+  const router = Router();
+
+  router.get('/audit', requireRole('reviewer'), (req, res) => {
+    const q = parseQuery(req, res);
+    if (!q) return;
+    res.json({ records: store.audit.list(q) });
+  });
+
+  router.get('/audit.csv', requireRole('reviewer'), (req, res) => {
+    const q = parseQuery(req, res);
+    if (!q) return;
+    const records: AuditRecord[] = store.audit.list(q);
+    const rows = records.map((r) => CSV_COLUMNS.map((c) => cell(r[c])));
+    res.set('Content-Type', 'text/csv; charset=utf-8');
+    res.set('Content-Disposition', 'attachment; filename="poppywatch-audit.csv"');
+    res.send(stringify([CSV_COLUMNS as unknown as string[], ...rows]));
+  });
+
+  return router;
+}

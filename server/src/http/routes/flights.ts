@@ -1,0 +1,144 @@
+import express, { type Router } from 'express';
+import { z } from 'zod';
+import type { AppDeps } from '../../app.js';
+import { requireRole } from '../../auth/middleware.js';
+import type { ImageRecord } from '../../store/types.js';
+import { notFound } from '../errors.js';
+import { parse, parseId } from '../validate.js';
+import { sseHeaders, sseSend } from '../sse.js';
+
+const NewFlightSchema = z.object({
+  name: z.string().trim().min(1, 'a flight needs a name').max(200),
+  altitudeAglM: z.number().positive().max(10_000).nullish(),
+  groundElevationM: z.number().min(-500).max(9_000).nullish(),
+  sensorWidthMm: z.number().positive().max(100).nullish(),
+});
+
+/** What the flight page lists per frame (the full record is GET /api/images/:id). */
+export function frameSummary(i: ImageRecord) {
+  return {
+    id: i.id,
+    flightId: i.flightId,
+    name: i.name,
+    sha256: i.sha256,
+    sizeBytes: i.sizeBytes,
+    mime: i.mime,
+    status: i.status,
+    error: i.error,
+    uploadedAt: i.uploadedAt,
+    processedAt: i.processedAt,
+    takenAt: i.takenAt,
+    width: i.width,
+    height: i.height,
+    lat: i.lat,
+    lon: i.lon,
+    located: i.located,
+    unlocatedReason: i.unlocatedReason,
+    detections: i.detections ?? 0,
+    timings: i.timings,
+  };
+}
+
+const HEARTBEAT_MS = 15_000;
+/** at most this often a progress event per stream while frames finish quickly */
+const PROGRESS_THROTTLE_MS = 250;
+
+export function flightsRouter({ store, events, sse }: AppDeps): Router {
+  const router = express.Router();
+  const flightOr404 = (raw: unknown) => {
+    const id = parseId(raw, 'Flight');
+    const flight = store.flights.get(id);
+    if (!flight) throw notFound(`Flight ${id}`);
+    return flight;
+  };
+
+  router.post('/flights', requireRole('operator'), (req, res) => {
+    const body = parse(NewFlightSchema, req.body ?? {}, 'flight');
+    const flight = store.flights.create({ ...body, createdBy: req.user?.username ?? null });
+    res.status(201).json(flight);
+  });
+
+  router.get('/flights', requireRole(), (_req, res) => {
+    res.json({ flights: store.flights.list() });
+  });
+
+  router.get('/flights/:id', requireRole(), (req, res) => {
+    res.json(flightOr404(req.params.id));
+  });
+
+  router.get('/flights/:id/images', requireRole(), (req, res) => {
+    const flight = flightOr404(req.params.id);
+    res.json({ images: store.images.listByFlight(flight.id).map(frameSummary) });
+  });
+
+  router.get('/flights/:id/footprints', requireRole(), (req, res) => {
+    const flight = flightOr404(req.params.id);
+    const images = store.images.listByFlight(flight.id);
+    const features: unknown[] = images
+      .filter((i) => i.footprint)
+      .map((i) => ({
+        type: 'Feature',
+        geometry: i.footprint,
+        properties: { kind: 'footprint', imageId: i.id, name: i.name, status: i.status, takenAt: i.takenAt, detections: i.detections ?? 0 },
+      }));
+    const track = images.filter((i) => i.lat != null && i.lon != null).map((i) => [i.lon as number, i.lat as number]);
+    if (track.length > 0) {
+      features.push({
+        type: 'Feature',
+        geometry: track.length > 1 ? { type: 'LineString', coordinates: track } : { type: 'Point', coordinates: track[0] },
+        properties: { kind: 'track', flightId: flight.id, frames: track.length },
+      });
+    }
+    res.json({ type: 'FeatureCollection', features });
+  });
+
+  router.get('/flights/:id/events', requireRole(), (req, res) => {
+    const flight = flightOr404(req.params.id);
+    sseHeaders(res);
+    res.write('retry: 3000\n\n');
+    const progress = () => {
+      const f = store.flights.get(flight.id);
+      if (!f) return;
+      sseSend(res, 'progress', {
+        flightId: f.id,
+        status: f.status,
+        total: f.images.total,
+        processed: f.images.processed,
+        failed: f.images.failed,
+        pending: f.images.pending,
+        sites: f.sites,
+        etaS: f.etaS,
+      });
+    };
+    progress();
+    let timer: NodeJS.Timeout | null = null;
+    let last = 0;
+    const offFrame = events.onFrame((e) => {
+      if (e.flightId !== flight.id) return;
+      sseSend(res, 'frame', e);
+      const wait = last + PROGRESS_THROTTLE_MS - Date.now();
+      if (wait <= 0) {
+        last = Date.now();
+        progress();
+      } else if (!timer) {
+        timer = setTimeout(() => {
+          timer = null;
+          last = Date.now();
+          progress();
+        }, wait);
+      }
+    });
+    const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), HEARTBEAT_MS);
+    const offHub = sse.add(res);
+    const cleanup = () => {
+      offFrame();
+      offHub();
+      clearInterval(heartbeat);
+      if (timer) clearTimeout(timer);
+    };
+    req.on('close', cleanup);
+    res.on('close', cleanup);
+  });
+
+  return router;
+}

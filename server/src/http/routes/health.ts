@@ -1,0 +1,29 @@
+import express, { type Router } from 'express';
+import type { AppDeps } from '../../app.js';
+
+export function healthRouter({ model, config }: AppDeps): Router {
+  const router = express.Router();
+  router.get('/health', (_req, res) => {
+    res.json({ ok: true, model: model ? { name: model.name, version: model.version } : null });
+  });
+  router.get('/config', (_req, res) => {
+    res.json({
+      basemap: {
+        url: config.basemap.url,
+        gcj02: config.basemap.gcj02,
+        attribution: config.basemap.attribution,
+      },
+      model: model
+        ? {
+            name: model.name,
+            version: model.version,
+            labels: model.labels,
+            thresholds: model.thresholds,
+            groundResolutionCmPerPx: model.drone.groundResolutionCmPerPx,
+          }
+        : null,
+      limits: { maxFileMb: config.maxFileBytes / 1024 / 1024, maxFiles: config.maxFiles },
+    });
+  });
+  return router;
+}

@@ -1,0 +1,91 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import express, { type Response, type Router } from 'express';
+import type { AppDeps } from '../../app.js';
+import { requireRole } from '../../auth/middleware.js';
+import { HttpError, notFound } from '../errors.js';
+import { parseId } from '../validate.js';
+import { derivedImage, detectionCrop, type DerivedKind } from '../derived.js';
+import { frameSummary } from './flights.js';
+
+const EXTENSIONS: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/tiff': 'tif', 'image/webp': 'webp' };
+
+/** Derived images never change for a given original (content-addressed), so clients may keep them. */
+function sendCachedJpeg(res: Response, file: string): void {
+  res.setHeader('Cache-Control', 'private, max-age=86400, immutable');
+  res.type('image/jpeg');
+  res.sendFile(file);
+}
+
+export function imagesRouter({ store, events }: AppDeps): Router {
+  const router = express.Router();
+  const imageOr404 = (raw: unknown) => {
+    const id = parseId(raw, 'Image');
+    const image = store.images.get(id);
+    if (!image) throw notFound(`Image ${id}`);
+    return image;
+  };
+  const originalPath = (sha256: string) => {
+    const p = path.join(store.paths.originals, sha256);
+    if (!fs.existsSync(p)) throw new HttpError(410, 'original_missing', 'The original file of this image is missing from the data directory.');
+    return p;
+  };
+
+  router.get('/images/:id', requireRole(), (req, res) => {
+    const image = imageOr404(req.params.id);
+    res.json({ ...frameSummary(image), metadata: image.metadata, camera: image.camera, footprint: image.footprint, detectionList: store.detections.listByImage(image.id) });
+  });
+
+  router.get('/images/:id/original', requireRole(), (req, res) => {
+    const image = imageOr404(req.params.id);
+    const file = originalPath(image.sha256);
+    const base = image.name.replace(/\.[^.]*$/, '') || `image-${image.id}`;
+    res.setHeader('Cache-Control', 'private, max-age=86400, immutable');
+    res.setHeader('ETag', `"${image.sha256}"`);
+    res.setHeader('X-Content-SHA256', image.sha256);
+    res.type(image.mime);
+    res.attachment(`${base}.${EXTENSIONS[image.mime] ?? 'bin'}`);
+    res.setHeader('Content-Disposition', res.getHeader('Content-Disposition')!.toString().replace(/^attachment/, 'inline'));
+    res.sendFile(file);
+  });
+
+  for (const kind of ['thumb', 'preview'] as DerivedKind[]) {
+    router.get(`/images/:id/${kind}`, requireRole(), async (req, res) => {
+      const image = imageOr404(req.params.id);
+      originalPath(image.sha256);
+      try {
+        sendCachedJpeg(res, await derivedImage(store.paths.derived, store.paths.originals, image.sha256, kind));
+      } catch (err) {
+        throw new HttpError(422, 'undecodable_image', `This image cannot be decoded: ${(err as Error).message.split('\n')[0]}`);
+      }
+    });
+  }
+
+  router.post('/images/:id/retry', requireRole('operator'), (req, res) => {
+    const image = imageOr404(req.params.id);
+    if (image.status !== 'failed') {
+      throw new HttpError(409, 'not_failed', `Only failed frames can be retried; this one is ${image.status}.`);
+    }
+    const job = store.jobs.retryImage(image.id);
+    if (!job) throw new HttpError(409, 'not_failed', 'The frame is no longer failed.');
+    if (image.flightId != null) events.frame({ flightId: image.flightId, imageId: image.id, status: 'queued' });
+    events.workAvailable();
+    res.status(202).json({ image: frameSummary(store.images.get(image.id)!), jobId: job.id });
+  });
+
+  router.get('/detections/:id/crop', requireRole(), async (req, res) => {
+    const id = parseId(req.params.id, 'Detection');
+    const det = store.detections.get(id);
+    if (!det) throw notFound(`Detection ${id}`);
+    const image = store.images.get(det.imageId);
+    if (!image) throw notFound(`The frame of detection ${id}`);
+    originalPath(image.sha256);
+    try {
+      sendCachedJpeg(res, await detectionCrop(store.paths.derived, store.paths.originals, image.sha256, det.id, det.box));
+    } catch (err) {
+      throw new HttpError(422, 'undecodable_image', `The crop cannot be made: ${(err as Error).message.split('\n')[0]}`);
+    }
+  });
+
+  return router;
+}

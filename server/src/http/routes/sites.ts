@@ -1,0 +1,107 @@
+import express, { type Router } from 'express';
+import { z } from 'zod';
+import type { AppDeps } from '../../app.js';
+import { requireRole } from '../../auth/middleware.js';
+import type { Store } from '../../store/index.js';
+import { HttpError, notFound } from '../errors.js';
+import { parseGeoFilters } from '../filters.js';
+import { detectionFeature, featureCollection, siteFeature, siteProperties } from '../geojson.js';
+import { parse, parseId } from '../validate.js';
+
+const ReviewSchema = z.object({
+  decision: z.enum(['confirmed', 'rejected', 'pending']),
+  note: z.string().max(2000, 'note is limited to 2000 characters').nullish(),
+  baseVersion: z.number().int().min(0).optional(),
+});
+
+/** A site with everything the review panel shows: each detection with its frame, and the decision history. */
+export function siteDetail(store: Store, id: number) {
+  const site = store.sites.get(id);
+  if (!site) return null;
+  const detections = store.detections.listBySite(id).map((d) => {
+    const image = store.images.get(d.imageId);
+    return {
+      ...d,
+      image: image ? { id: image.id, name: image.name, takenAt: image.takenAt, width: image.width, height: image.height, orientation: image.orientation } : null,
+      cropUrl: `/api/detections/${d.id}/crop`,
+      previewUrl: `/api/images/${d.imageId}/preview`,
+    };
+  });
+  const flight = site.flightId != null ? store.flights.get(site.flightId) : null;
+  const snaps = store.snaps.listBySite(id).map((sn) => ({
+    id: sn.id,
+    imageId: sn.imageId,
+    verdict: sn.verdict,
+    poppyScore: sn.poppyScore,
+    note: sn.note,
+    username: sn.username,
+    location: { lat: sn.lat, lon: sn.lon, source: sn.locationSource, accuracyM: sn.accuracyM },
+    takenAt: sn.takenAt,
+    createdAt: sn.createdAt,
+    photoUrl: sn.imageId != null ? `/api/images/${sn.imageId}/preview` : null,
+  }));
+  return {
+    ...siteProperties(site),
+    lat: site.lat,
+    lon: site.lon,
+    flight: flight ? { id: flight.id, name: flight.name } : null,
+    detections,
+    snaps,
+    history: store.reviews.listBySite(id),
+  };
+}
+
+export function sitesRouter({ store }: AppDeps): Router {
+  const router = express.Router();
+
+  router.get('/sites', requireRole(), (req, res) => {
+    const filters = parseGeoFilters(req.query);
+    const sites = store.sites.list(filters);
+    res.json({ ...featureCollection(sites.map(siteFeature)), counts: store.sites.countByStatus(filters) });
+  });
+
+  router.get('/sites/:id', requireRole(), (req, res) => {
+    const id = parseId(req.params.id, 'Site');
+    const detail = siteDetail(store, id);
+    if (!detail) throw notFound(`Site ${id}`);
+    res.json(detail);
+  });
+
+  router.post('/sites/:id/review', requireRole('reviewer'), (req, res) => {
+    const id = parseId(req.params.id, 'Site');
+    const body = parse(ReviewSchema, req.body ?? {}, 'review');
+    const user = req.user!;
+    const outcome = store.sites.review(id, {
+      decision: body.decision,
+      note: body.note === undefined ? undefined : body.note?.trim() || null,
+      baseVersion: body.baseVersion,
+      actor: { id: user.id, username: user.username },
+    });
+    if (outcome.kind === 'not_found') throw notFound(`Site ${id}`);
+    if (outcome.kind === 'conflict') {
+      const c = outcome.current;
+      throw new HttpError(
+        409,
+        'conflict',
+        `Site ${id} was changed by ${c.reviewedBy ?? 'someone else'} (now ${c.status}, version ${c.version}); your decision was not saved.`,
+        { current: siteDetail(store, id) },
+      );
+    }
+    res.locals.review = outcome.review;
+    res.json(siteDetail(store, id));
+  });
+
+  router.get('/detections', requireRole(), (req, res) => {
+    const filters = parseGeoFilters(req.query);
+    res.json(featureCollection(store.detections.list(filters).map(detectionFeature)));
+  });
+
+  router.get('/detections/:id', requireRole(), (req, res) => {
+    const id = parseId(req.params.id, 'Detection');
+    const d = store.detections.get(id);
+    if (!d) throw notFound(`Detection ${id}`);
+    res.json({ ...d, cropUrl: `/api/detections/${d.id}/crop` });
+  });
+
+  return router;
+}

@@ -1,0 +1,93 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Request } from 'express';
+import multer, { type StorageEngine } from 'multer';
+import { SNIFF_BYTES } from '../jobs/sniff.js';
+
+/** What the storage engine adds to each multer file. */
+export interface StreamedFile {
+  path: string | null;
+  size: number;
+  sha256: string;
+  head: Buffer;
+  refused?: { code: string; reason: string };
+}
+
+/**
+ * A multer storage engine that streams each file to a temp file while hashing it. A file over the per-file limit
+ * is not an error for the whole request: its bytes are drained and it comes back `refused`, the others are kept.
+ */
+export function hashingDiskStorage(tmpDir: string, maxFileBytes: number): StorageEngine {
+  return {
+    _handleFile(_req: Request, file, cb) {
+      fs.mkdirSync(tmpDir, { recursive: true });
+      const tmp = path.join(tmpDir, `upload-${crypto.randomUUID()}`);
+      const out = fs.createWriteStream(tmp, { flags: 'wx', mode: 0o600 });
+      const hash = crypto.createHash('sha256');
+      const headParts: Buffer[] = [];
+      let headLen = 0;
+      let size = 0;
+      let tooLarge = false;
+      let finished = false;
+      const done = (err: Error | null, info?: StreamedFile) => {
+        if (finished) return;
+        finished = true;
+        cb(err, info as unknown as Partial<Express.Multer.File>);
+      };
+      file.stream.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (tooLarge) return;
+        if (size > maxFileBytes) {
+          tooLarge = true;
+          file.stream.unpipe(out);
+          file.stream.resume(); // unpipe pauses the stream: keep draining, or the request never ends
+          out.destroy();
+          fs.rm(tmp, { force: true }, () => undefined);
+          return;
+        }
+        hash.update(chunk);
+        if (headLen < SNIFF_BYTES) {
+          headParts.push(chunk.subarray(0, SNIFF_BYTES - headLen));
+          headLen += Math.min(chunk.length, SNIFF_BYTES - headLen);
+        }
+      });
+      file.stream.on('error', (err) => {
+        out.destroy();
+        fs.rm(tmp, { force: true }, () => done(err));
+      });
+      file.stream.on('end', () => {
+        if (!tooLarge) return;
+        const mb = (maxFileBytes / 1024 / 1024).toFixed(maxFileBytes % (1024 * 1024) ? 1 : 0);
+        done(null, {
+          path: null,
+          size,
+          sha256: '',
+          head: Buffer.alloc(0),
+          refused: { code: 'file_too_large', reason: `The file is over the ${mb} MB limit per file.` },
+        });
+      });
+      out.on('error', (err) => {
+        if (!tooLarge) done(err);
+      });
+      out.on('finish', () => {
+        if (tooLarge) return;
+        done(null, { path: tmp, size, sha256: hash.digest('hex'), head: Buffer.concat(headParts) });
+      });
+      file.stream.pipe(out);
+    },
+    _removeFile(_req: Request, file, cb) {
+      const p = (file as unknown as StreamedFile).path;
+      if (!p) return cb(null);
+      fs.rm(p, { force: true }, () => cb(null));
+    },
+  };
+}
+
+export function uploadMiddleware(opts: { tmpDir: string; maxFileBytes: number; maxFiles: number }) {
+  return multer({
+    storage: hashingDiskStorage(opts.tmpDir, opts.maxFileBytes),
+    defParamCharset: 'utf8',
+    limits: { files: opts.maxFiles, fields: 100, fieldSize: 64 * 1024, parts: opts.maxFiles + 100, headerPairs: 200 },
+  }).any();
+}

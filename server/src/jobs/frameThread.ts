@@ -1,0 +1,46 @@
+/**
+ * A worker thread that runs processFrame with its own Classifier. onnxruntime-node's session.run() is synchronous
+ * on the calling thread (its Promise only defers the call), so inference in the main thread would stall every
+ * HTTP request for whole batches; here it stalls only this thread.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { Classifier } from '../model/classifier.js';
+import { processFrame } from '../pipeline/processFrame.js';
+import type { FlightOverrides } from '../pipeline/camera.js';
+
+export interface FrameThreadData {
+  manifestPath: string;
+  threads: number;
+}
+
+export type FrameThreadRequest = { id: number; file: string; overrides: FlightOverrides };
+export type FrameThreadReply =
+  | { type: 'ready' }
+  | { type: 'loadError'; message: string }
+  | { id: number; ok: true; result: unknown }
+  | { id: number; ok: false; message: string };
+
+const port = parentPort!;
+const data = workerData as FrameThreadData;
+
+let classifier: Classifier;
+try {
+  classifier = await Classifier.load({ manifestPath: data.manifestPath, threads: data.threads });
+  port.postMessage({ type: 'ready' } satisfies FrameThreadReply);
+} catch (err) {
+  port.postMessage({ type: 'loadError', message: (err as Error).message } satisfies FrameThreadReply);
+  process.exit(1);
+}
+
+// one frame at a time: the thread's CPU goes to onnxruntime, concurrency comes from more threads
+let chain: Promise<void> = Promise.resolve();
+port.on('message', (req: FrameThreadRequest) => {
+  chain = chain.then(async () => {
+    try {
+      const result = await processFrame(req.file, req.overrides, classifier);
+      port.postMessage({ id: req.id, ok: true, result } satisfies FrameThreadReply);
+    } catch (err) {
+      port.postMessage({ id: req.id, ok: false, message: err instanceof Error ? err.message : String(err) } satisfies FrameThreadReply);
+    }
+  });
+});

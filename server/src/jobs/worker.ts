@@ -1,0 +1,245 @@
+import crypto from 'node:crypto';
+import path from 'node:path';
+import type { Logger } from '../logger.js';
+import type { FlightOverrides } from '../pipeline/camera.js';
+import type { FrameResult } from '../pipeline/processFrame.js';
+import { assignToSites } from '../pipeline/sites.js';
+import { MAX_SITE_RADIUS_M } from '../pipeline/sites.js';
+import type { Store } from '../store/index.js';
+import type { Job } from '../store/jobs.js';
+import type { Detection } from '../store/types.js';
+import type { JobEvents } from './events.js';
+import { frameFacts, modelVersionOf } from './frameResult.js';
+
+/** Runs the pipeline on one stored original; main binds it to processFrame and the loaded classifier. */
+export type FrameProcessor = (originalPath: string, overrides: FlightOverrides) => Promise<FrameResult>;
+
+export interface WorkerPoolOptions {
+  store: Store;
+  events: JobEvents;
+  logger: Logger;
+  process: FrameProcessor;
+  concurrency: number;
+  /** a claimed job is someone else's after this long without renewal */
+  leaseMs?: number;
+  /** fallback poll when no wake-up arrives (e.g. jobs queued by another process) */
+  idlePollMs?: number;
+}
+
+class LeaseLost extends Error {}
+
+/**
+ * Writes a processed frame in ONE transaction: its detections, their site assignment, the frame's facts and the
+ * job's 'done'. A crash before the commit leaves nothing behind and the job is run again after restart; a crash
+ * after it leaves a done job that is never run again.
+ */
+export function commitFrame(store: Store, job: Job, owner: string, flightId: number, result: FrameResult, durationMs: number): Detection[] {
+  return store.tx(() => {
+    const facts = frameFacts(result);
+    const modelVersion = modelVersionOf(result.model);
+    const seenAt = facts.takenAt && !Number.isNaN(Date.parse(facts.takenAt)) ? new Date(facts.takenAt).toISOString() : new Date().toISOString();
+    const inserted = result.detections.map((d) =>
+      store.detections.insert({
+        imageId: job.imageId,
+        flightId,
+        box: { x: d.box.x, y: d.box.y, w: d.box.w, h: d.box.h },
+        score: d.score,
+        lat: d.lat,
+        lon: d.lon,
+        errorRadiusM: d.errorRadiusM,
+        top: d.top,
+        modelVersion,
+        seenAt,
+      }),
+    );
+    assignSites(store, flightId, inserted, seenAt);
+    store.images.saveFacts(job.imageId, facts);
+    if (!store.jobs.markDone(job.id, owner, durationMs)) throw new LeaseLost(`job ${job.id} is no longer leased to ${owner}`);
+    return inserted.map((d) => store.detections.get(d.id)!);
+  });
+}
+
+/** Groups located detections with the flight's nearby sites (pipeline/sites.ts decides), updating or creating sites. */
+function assignSites(store: Store, flightId: number, detections: Detection[], seenAt: string): void {
+  const located = detections.filter((d) => d.lat != null && d.lon != null && d.errorRadiusM != null);
+  if (located.length === 0) return;
+  const candidates = new Map<number, ReturnType<Store['sites']['nearby']>[number]>();
+  for (const d of located) {
+    for (const s of store.sites.nearby(flightId, d.lat!, d.lon!, MAX_SITE_RADIUS_M * 2)) candidates.set(s.id, s);
+  }
+  const existing = [...candidates.values()].map((s) => {
+    const dets = store.detections.listBySite(s.id);
+    return {
+      key: String(s.id),
+      lat: s.lat,
+      lon: s.lon,
+      errorRadiusM: s.errorRadiusM,
+      score: s.score,
+      bestDetectionId: String(s.bestDetectionId ?? dets[0]?.id ?? ''),
+      frameIds: [...new Set(dets.map((x) => String(x.imageId)))],
+      detectionCount: Math.max(1, dets.length),
+    };
+  });
+  const byId = new Map(located.map((d) => [String(d.id), d]));
+  const { sites, assignments } = assignToSites(
+    existing,
+    located.map((d) => ({ id: String(d.id), frameId: String(d.imageId), lat: d.lat!, lon: d.lon!, errorRadiusM: d.errorRadiusM!, score: d.score })),
+  );
+  const siteIdByKey = new Map<string, number>();
+  for (const s of sites) {
+    const best = byId.get(s.bestDetectionId) ?? store.detections.get(Number(s.bestDetectionId));
+    const modelVersion = best?.modelVersion ?? null;
+    const topLabel = best?.top[0]?.label ?? null;
+    if (s.isNew) {
+      const created = store.sites.create({
+        flightId,
+        source: 'drone',
+        lat: s.lat,
+        lon: s.lon,
+        errorRadiusM: s.errorRadiusM,
+        score: s.score,
+        frames: s.frameIds.length,
+        bestDetectionId: best?.id ?? null,
+        modelVersion,
+        topLabel,
+        firstSeenAt: seenAt,
+      });
+      siteIdByKey.set(s.key, created.id);
+    } else {
+      const id = Number(s.key);
+      const current = candidates.get(id)!;
+      store.sites.updateAggregate(id, {
+        lat: s.lat,
+        lon: s.lon,
+        errorRadiusM: s.errorRadiusM,
+        score: s.score,
+        frames: s.frameIds.length,
+        bestDetectionId: best?.id ?? current.bestDetectionId ?? 0,
+        modelVersion: modelVersion ?? current.modelVersion ?? '',
+        topLabel: topLabel ?? current.topLabel,
+        firstSeenAt: current.firstSeenAt < seenAt ? current.firstSeenAt : seenAt,
+      });
+      siteIdByKey.set(s.key, id);
+    }
+  }
+  for (const a of assignments) store.detections.attachToSite(Number(a.detectionId), siteIdByKey.get(a.siteKey)!);
+}
+
+/** Claims jobs from the durable queue and processes up to `concurrency` frames at once, in this process. */
+export class WorkerPool {
+  private readonly owner = `worker-${process.pid}-${crypto.randomUUID().slice(0, 8)}`;
+  private running = false;
+  private loops: Promise<void>[] = [];
+  private wakers = new Set<() => void>();
+  private offWork: (() => void) | null = null;
+  private readonly leaseMs: number;
+  private readonly idlePollMs: number;
+  readonly active = new Set<number>();
+
+  constructor(private readonly o: WorkerPoolOptions) {
+    this.leaseMs = o.leaseMs ?? 10 * 60_000;
+    this.idlePollMs = o.idlePollMs ?? 2_000;
+  }
+
+  /** Puts jobs a dead process left running back in the queue, then starts the loops. */
+  start(): void {
+    if (this.running) return;
+    const recovered = this.o.store.jobs.recoverOrphans();
+    if (recovered > 0) this.o.logger.warn({ recovered }, 'requeued frames left running by a previous process');
+    this.running = true;
+    this.o.store.flights.setWorkers(this.o.concurrency);
+    this.offWork = this.o.events.onWork(() => this.wake());
+    for (let i = 0; i < this.o.concurrency; i++) this.loops.push(this.loop(i));
+  }
+
+  /** Stops claiming, and waits for frames in progress (their results are committed or dropped whole). */
+  async stop(timeoutMs = 30_000): Promise<void> {
+    this.running = false;
+    this.offWork?.();
+    this.wake();
+    const all = Promise.all(this.loops);
+    await Promise.race([all, new Promise((r) => setTimeout(r, timeoutMs).unref())]);
+    this.loops = [];
+  }
+
+  private wake(): void {
+    for (const w of [...this.wakers]) w();
+  }
+
+  private idle(): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(t);
+        this.wakers.delete(done);
+        resolve();
+      };
+      const t = setTimeout(done, this.idlePollMs);
+      this.wakers.add(done);
+    });
+  }
+
+  private async loop(n: number): Promise<void> {
+    while (this.running) {
+      let job: Job | null = null;
+      try {
+        job = this.o.store.jobs.claim(this.owner, this.leaseMs);
+      } catch (err) {
+        this.o.logger.error({ err, worker: n }, 'claiming a job failed');
+      }
+      if (!job) {
+        await this.idle();
+        continue;
+      }
+      await this.run(job);
+      // let HTTP requests in between frames
+      await new Promise((r) => setImmediate(r));
+    }
+  }
+
+  private async run(job: Job): Promise<void> {
+    const { store, events, logger } = this.o;
+    const image = store.images.get(job.imageId);
+    if (!image || image.flightId == null) {
+      store.jobs.markFailed(job.id, this.owner, 'the frame record is missing');
+      return;
+    }
+    const flightId = image.flightId;
+    this.active.add(job.id);
+    events.frame({ flightId, imageId: image.id, status: 'processing' });
+    const renew = setInterval(() => store.jobs.renewLease(job.id, this.owner, this.leaseMs), Math.max(1000, this.leaseMs / 3));
+    renew.unref();
+    const t0 = performance.now();
+    try {
+      const overrides = store.flights.overrides(flightId) ?? {};
+      const result = await this.o.process(path.join(store.paths.originals, image.sha256), overrides);
+      const durationMs = performance.now() - t0;
+      const detections = commitFrame(store, job, this.owner, flightId, result, durationMs);
+      logger.info({ imageId: image.id, flightId, detections: detections.length, ms: Math.round(durationMs) }, 'frame processed');
+      events.frame({ flightId, imageId: image.id, status: 'done', detections: detections.length });
+    } catch (err) {
+      if (err instanceof LeaseLost) {
+        logger.warn({ jobId: job.id }, 'lease lost while processing; result dropped, the other owner finishes it');
+        return;
+      }
+      const reason = frameErrorReason(err);
+      if (!this.running && !store.db.open) return; // shut down mid-frame: the job is requeued at the next start
+      logger.warn({ imageId: image.id, flightId, reason }, 'frame failed');
+      try {
+        store.jobs.markFailed(job.id, this.owner, reason, performance.now() - t0);
+        events.frame({ flightId, imageId: image.id, status: 'failed', error: reason });
+      } catch (e) {
+        logger.error({ err: e, jobId: job.id }, 'could not record a frame failure');
+      }
+    } finally {
+      clearInterval(renew);
+      this.active.delete(job.id);
+    }
+  }
+}
+
+/** A one-line reason for the operator, without stack or paths of this server. */
+export function frameErrorReason(err: unknown): string {
+  const msg = err instanceof Error ? err.message : String(err);
+  const first = msg.split('\n')[0].replace(/\/[^\s:]*originals\/[0-9a-f]{64}/g, 'the file').trim();
+  return (first || 'processing failed').slice(0, 500);
+}

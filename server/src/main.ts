@@ -1,0 +1,129 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { createApp } from './app.js';
+import { loadConfig, type Config } from './config.js';
+import { createLogger, type Logger } from './logger.js';
+import { isFreshDataDir, openStore, type Store } from './store/index.js';
+import { Classifier } from './model/classifier.js';
+import { processFrame } from './pipeline/processFrame.js';
+import { JobEvents } from './jobs/events.js';
+import { WorkerPool, type FrameProcessor } from './jobs/worker.js';
+import { ThreadedFrameProcessor } from './jobs/threadedProcessor.js';
+import { ingestPath } from './jobs/ingest.js';
+import { SseHub } from './http/sse.js';
+import { ensureDemoUsers, formatDemoUsers } from './auth/demoUsers.js';
+
+const DEMO_FLIGHT_NAME = 'Demo flight';
+const FRAME_FILE = /\.(jpe?g|png|tiff?|webp)$/i;
+
+/** Creates the demo flight and feeds samples/demo-flight through the normal ingest path (once per data dir). */
+async function loadDemoFlight(store: Store, events: JobEvents, config: Config, logger: Logger): Promise<void> {
+  if (store.flights.list().some((f) => f.isDemo)) return;
+  if (!fs.existsSync(config.samplesDir)) {
+    logger.warn({ dir: config.samplesDir }, 'no demo flight frames (run npm run samples); the demo starts without a flight');
+    return;
+  }
+  const frames = fs
+    .readdirSync(config.samplesDir)
+    .filter((f) => FRAME_FILE.test(f))
+    .sort();
+  if (frames.length === 0) {
+    logger.warn({ dir: config.samplesDir }, 'the demo flight folder has no frames');
+    return;
+  }
+  const flight = store.flights.create({ name: DEMO_FLIGHT_NAME, isDemo: true, createdBy: 'demo' });
+  let accepted = 0;
+  for (const f of frames) {
+    const r = await ingestPath(store, events, path.join(config.samplesDir, f), { flightId: flight.id, uploadedBy: 'demo' });
+    if ('accepted' in r) accepted++;
+    else logger.warn({ file: f, reason: r.rejected.error }, 'demo frame refused');
+  }
+  logger.info({ flightId: flight.id, frames: accepted }, 'demo flight queued');
+}
+
+async function loadClassifier(config: Config, logger: Logger): Promise<Classifier | null> {
+  try {
+    return await Classifier.load({ manifestPath: config.modelPath, threads: config.ortThreads });
+  } catch (err) {
+    logger.error({ err: (err as Error).message }, 'no model loaded: frames stay queued and snaps answer 503 until one is installed');
+    return null;
+  }
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger({ level: config.logLevel });
+  const fresh = isFreshDataDir(config.dataDir);
+  const demo = config.demo ?? fresh;
+  const store = openStore({ dataDir: config.dataDir });
+  // partial uploads of a previous process
+  fs.rmSync(path.join(store.dataDir, 'tmp'), { recursive: true, force: true });
+
+  const classifier = await loadClassifier(config, logger);
+  const events = new JobEvents();
+  const sse = new SseHub();
+  const app = createApp({ config, store, logger, model: classifier?.manifest ?? null, classifier, events, sse });
+
+  let threads: ThreadedFrameProcessor | null = null;
+  let frameProcessor: FrameProcessor | null = null;
+  if (classifier) {
+    try {
+      threads = await ThreadedFrameProcessor.start({
+        manifestPath: classifier.manifest.manifestPath,
+        ortThreads: config.ortThreads,
+        count: config.workers,
+        logger,
+      });
+      frameProcessor = threads.process;
+    } catch (err) {
+      // still correct, only less responsive: inference then shares the event loop with HTTP
+      logger.error({ err: (err as Error).message }, 'frame threads failed to start; processing frames in the main thread');
+      frameProcessor = (file, overrides) => processFrame(file, overrides, classifier);
+    }
+  }
+  const pool = frameProcessor ? new WorkerPool({ store, events, logger, concurrency: config.workers, process: frameProcessor }) : null;
+
+  if (demo) {
+    const users = await ensureDemoUsers(store, config.demoPassword);
+    console.log(formatDemoUsers(users));
+    await loadDemoFlight(store, events, config, logger);
+  }
+  pool?.start();
+
+  const server = app.listen(config.port, config.host);
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  server.requestTimeout = 0; // uploads of many large frames may take long; headersTimeout still guards slow clients
+  const port = (server.address() as AddressInfo).port;
+  logger.info(
+    { port, host: config.host, dataDir: config.dataDir, model: classifier ? `${classifier.manifest.name}-${classifier.manifest.version}` : null, workers: pool ? config.workers : 0, demo },
+    'listening',
+  );
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    sse.closeAll();
+    server.closeIdleConnections();
+    await pool?.stop();
+    await threads?.close();
+    await Promise.race([closed, new Promise((r) => setTimeout(r, 5_000).unref())]);
+    server.closeAllConnections();
+    store.close();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((err) => {
+  console.error(`poppywatch failed to start: ${(err as Error).message}`);
+  process.exit(1);
+});

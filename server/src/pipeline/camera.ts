@@ -1,0 +1,181 @@
+import type { FrameMetadata } from './metadata.js';
+import { lookupSensor } from './sensors.js';
+
+/** Per-flight values an operator may give when the frames lack them (see POST /api/flights). */
+export interface FlightOverrides {
+  /** flight height above the ground, used when a frame has no DJI RelativeAltitude */
+  altitudeAglM?: number | null;
+  /** ground elevation above sea level; height = GPS altitude − this */
+  groundElevationM?: number | null;
+  /** sensor width (long side) in mm; wins over the table when set: the operator knows the camera */
+  sensorWidthMm?: number | null;
+}
+
+export type HeightSource = 'relativeAltitude' | 'gpsAltitudeMinusGround' | 'flightAltitudeAgl';
+export type SensorSource = 'flightOverride' | 'table' | 'focalPlaneResolution' | 'focalLength35mm';
+export type YawSource = 'gimbal' | 'flight' | 'none';
+
+/** Gimbal pitch at or below which a frame counts as nadir (straight down is −90°). */
+export const NADIR_MAX_PITCH_DEG = -70;
+/**
+ * Documented fallback scale: a frame whose ground resolution is unknown is scanned as if its long side covered
+ * this many metres of ground, which is what a 1/2.3" drone camera (the commonest) sees from ~45 m AGL.
+ */
+export const FALLBACK_FOOTPRINT_LONG_SIDE_M = 60;
+/** Heights outside this range are treated as wrong metadata rather than as a scale. */
+export const MIN_HEIGHT_M = 2;
+export const MAX_HEIGHT_M = 1500;
+
+/** Typical heading uncertainty (deg): DJI gimbal yaw ±3°, body yaw used for the camera ±5°, unknown: anything. */
+export const YAW_ERROR_DEG: Record<YawSource, number> = { gimbal: 3, flight: 5, none: 180 };
+
+export interface CameraResult {
+  /** stored pixel size of the frame; all geometry is in stored (pre-EXIF-orientation) pixel axes */
+  width: number;
+  height: number;
+  position: { lat: number; lon: number } | null;
+  unlocatedReason: string | null;
+  /** GPS altitude above sea level of the camera, when known */
+  gpsAltitudeM: number | null;
+  heightAboveGroundM: number | null;
+  heightSource: HeightSource | null;
+  sensorWidthMm: number | null;
+  sensorSource: SensorSource | null;
+  focalLengthMm: number | null;
+  /** ground resolution from the camera model; null when it cannot be computed */
+  gsdCmPerPx: number | null;
+  unscaledReason: string | null;
+  pitchDeg: number | null;
+  nadir: boolean;
+  /** 'gimbal' when the pitch was read, 'assumed' when the file has none (mapping cameras without a gimbal log) */
+  nadirSource: 'gimbal' | 'assumed';
+  /** bearing of the stored image's top edge, degrees clockwise from true north */
+  yawDeg: number;
+  yawSource: YawSource;
+  yawErrorDeg: number;
+  /** true when detections can be placed through the camera model: located, scaled and nadir */
+  precise: boolean;
+  /** why detections of this frame are placed at the photo position with a large radius instead */
+  fallbackReason: string | null;
+  /** the ground resolution the frame is scanned at: the camera's, or the documented fallback */
+  scanGsdCmPerPx: number;
+  /** ground size covered by the frame along stored width/height, when scaled */
+  footprintM: { width: number; height: number } | null;
+}
+
+function positive(v: number | null | undefined): v is number {
+  return typeof v === 'number' && Number.isFinite(v) && v > 0;
+}
+
+function finite(v: number | null | undefined): v is number {
+  return typeof v === 'number' && Number.isFinite(v);
+}
+
+function heightAboveGround(
+  meta: FrameMetadata,
+  o: FlightOverrides,
+): { value: number | null; source: HeightSource | null; reason: string | null } {
+  const candidates: Array<[HeightSource, number | null, string]> = [];
+  if (finite(meta.relativeAltitudeM)) candidates.push(['relativeAltitude', meta.relativeAltitudeM, 'DJI RelativeAltitude']);
+  if (finite(meta.gps?.altitudeM) && finite(o.groundElevationM)) {
+    candidates.push(['gpsAltitudeMinusGround', meta.gps!.altitudeM! - o.groundElevationM, 'GPS altitude − flight groundElevationM']);
+  }
+  if (finite(o.altitudeAglM)) candidates.push(['flightAltitudeAgl', o.altitudeAglM, 'flight altitudeAglM']);
+  const rejected: string[] = [];
+  for (const [source, value, label] of candidates) {
+    if (value !== null && value >= MIN_HEIGHT_M && value <= MAX_HEIGHT_M) return { value, source, reason: null };
+    rejected.push(`${label} = ${value?.toFixed(1)} m is outside ${MIN_HEIGHT_M}–${MAX_HEIGHT_M} m`);
+  }
+  if (rejected.length > 0) return { value: null, source: null, reason: rejected.join('; ') };
+  return {
+    value: null,
+    source: null,
+    reason:
+      'height above ground unknown: no DJI RelativeAltitude in the file; give the flight altitudeAglM, or groundElevationM for frames with GPS altitude',
+  };
+}
+
+function sensorWidth(
+  meta: FrameMetadata,
+  o: FlightOverrides,
+): { widthMm: number | null; focalMm: number | null; source: SensorSource | null; reason: string | null } {
+  const focal = positive(meta.focalLengthMm) ? meta.focalLengthMm : null;
+  if (positive(o.sensorWidthMm) && focal) return { widthMm: o.sensorWidthMm, focalMm: focal, source: 'flightOverride', reason: null };
+  const entry = lookupSensor(meta.model);
+  if (entry && focal) return { widthMm: entry.widthMm, focalMm: focal, source: 'table', reason: null };
+  if (positive(meta.focalPlaneSensorWidthMm) && focal) {
+    return { widthMm: meta.focalPlaneSensorWidthMm, focalMm: focal, source: 'focalPlaneResolution', reason: null };
+  }
+  if (positive(meta.focalLength35mm)) {
+    // The 35 mm equivalent fixes the field of view; with no real focal length use the equivalent 36 mm-wide camera.
+    if (focal) return { widthMm: (36 * focal) / meta.focalLength35mm, focalMm: focal, source: 'focalLength35mm', reason: null };
+    return { widthMm: 36, focalMm: meta.focalLength35mm, source: 'focalLength35mm', reason: null };
+  }
+  if (!focal) return { widthMm: null, focalMm: null, source: null, reason: 'no focal length in EXIF' };
+  return {
+    widthMm: null,
+    focalMm: focal,
+    source: null,
+    reason: `sensor width unknown for camera "${meta.model ?? 'unknown'}" (not in the table, no 35 mm equivalent); set the flight sensorWidthMm`,
+  };
+}
+
+function yaw(meta: FrameMetadata): { deg: number; source: YawSource } {
+  if (finite(meta.gimbal.yawDeg)) return { deg: normaliseDeg(meta.gimbal.yawDeg), source: 'gimbal' };
+  if (finite(meta.flight.yawDeg)) return { deg: normaliseDeg(meta.flight.yawDeg), source: 'flight' };
+  return { deg: 0, source: 'none' };
+}
+
+export function normaliseDeg(deg: number): number {
+  return ((deg % 360) + 360) % 360;
+}
+
+/** Camera model of one frame: where it was, how high, at what ground resolution, facing where, or why not. */
+export function cameraModel(meta: FrameMetadata, overrides: FlightOverrides = {}): CameraResult {
+  const longSide = Math.max(meta.width, meta.height);
+  const h = heightAboveGround(meta, overrides);
+  const s = sensorWidth(meta, overrides);
+  let gsdCmPerPx: number | null = null;
+  let unscaledReason: string | null = null;
+  if (h.value === null) unscaledReason = h.reason;
+  else if (s.widthMm === null || s.focalMm === null) unscaledReason = s.reason;
+  else gsdCmPerPx = (s.widthMm * h.value * 100) / (s.focalMm * longSide);
+
+  const pitch = meta.gimbal.pitchDeg;
+  const nadir = !finite(pitch) || pitch <= NADIR_MAX_PITCH_DEG;
+  const y = yaw(meta);
+  const position = meta.gps ? { lat: meta.gps.lat, lon: meta.gps.lon } : null;
+  const unlocatedReason = position ? null : (meta.gpsReason ?? 'no GPS position');
+
+  let fallbackReason: string | null = null;
+  if (!position) fallbackReason = `unlocated: ${unlocatedReason}`;
+  else if (!nadir) fallbackReason = `oblique frame: gimbal pitch ${pitch!.toFixed(1)}° is above ${NADIR_MAX_PITCH_DEG}°`;
+  else if (gsdCmPerPx === null) fallbackReason = `unscaled: ${unscaledReason}`;
+
+  // Oblique frames with a known nadir scale are scanned at it: the nearest ground in view is about that scale.
+  const scanGsdCmPerPx = gsdCmPerPx ?? (FALLBACK_FOOTPRINT_LONG_SIDE_M * 100) / longSide;
+  return {
+    width: meta.width,
+    height: meta.height,
+    position,
+    unlocatedReason,
+    gpsAltitudeM: meta.gps?.altitudeM ?? null,
+    heightAboveGroundM: h.value,
+    heightSource: h.source,
+    sensorWidthMm: s.widthMm,
+    sensorSource: s.source,
+    focalLengthMm: s.focalMm,
+    gsdCmPerPx,
+    unscaledReason,
+    pitchDeg: finite(pitch) ? pitch : null,
+    nadir,
+    nadirSource: finite(pitch) ? 'gimbal' : 'assumed',
+    yawDeg: y.deg,
+    yawSource: y.source,
+    yawErrorDeg: YAW_ERROR_DEG[y.source],
+    precise: fallbackReason === null,
+    fallbackReason,
+    scanGsdCmPerPx,
+    footprintM: gsdCmPerPx === null ? null : { width: (gsdCmPerPx * meta.width) / 100, height: (gsdCmPerPx * meta.height) / 100 },
+  };
+}

@@ -1,0 +1,193 @@
+import { cameraModel, type CameraResult, type FlightOverrides } from './camera.js';
+import { mergeDetections, type FrameDetection, type TileScore } from './detections.js';
+import { frameFootprint, locatePixel } from './groundPosition.js';
+import { readMetadata, type FrameMetadata } from './metadata.js';
+import { resampleFrame } from './resample.js';
+import { cutTile, planTiles, type Rect, type TilePlan } from './tilePlan.js';
+
+/** The part of the model's Classifier the pipeline needs (server/src/model/classifier.ts implements it). */
+export interface TileClassifier {
+  readonly manifest: {
+    name: string;
+    version: string;
+    input: { size: number };
+    thresholds: { droneTile: number };
+    drone: { groundResolutionCmPerPx: number; tileSize: number; tileOverlap: number };
+  };
+  classifyPixels(rgbTiles: Buffer[], opts?: { topK?: number; threshold?: number }): Promise<TileScore[]>;
+}
+
+export interface ProcessFrameOptions {
+  /** tiles cut and handed to the classifier at a time (bounds memory) */
+  chunkTiles?: number;
+  topK?: number;
+  /** tile hit threshold; default the manifest's thresholds.droneTile */
+  threshold?: number;
+  /** re-centre each detection with a 3×3 grid of extra tiles a quarter tile apart (default true) */
+  refine?: boolean;
+}
+
+/** Detections re-centred per frame at most (the strongest first); refinement costs 9 tiles each. */
+export const MAX_REFINED_DETECTIONS = 20;
+
+export interface LocatedDetection extends FrameDetection {
+  /** null for frames without a usable GPS position */
+  lat: number | null;
+  lon: number | null;
+  errorRadiusM: number | null;
+  locateMethod: 'camera' | 'photoPosition' | null;
+}
+
+export interface FrameStats {
+  /** EXIF/XMP and header */
+  metadataMs: number;
+  /** decode and resample run fused in one libvips pipeline (shrink-on-load), so they are timed together */
+  decodeResampleMs: number;
+  tileMs: number;
+  inferMs: number;
+  locateMs: number;
+  totalMs: number;
+  tiles: number;
+}
+
+export interface FrameResult {
+  metadata: FrameMetadata;
+  camera: CameraResult;
+  /** closed ring of [lon, lat]; null for frames that cannot be projected (fallback frames) */
+  footprint: Array<[number, number]> | null;
+  plan: { scale: number; resampledWidth: number; resampledHeight: number; tileSize: number; tiles: number };
+  detections: LocatedDetection[];
+  model: { name: string; version: string; threshold: number };
+  stats: FrameStats;
+}
+
+const now = () => performance.now();
+
+/**
+ * One frame end to end: metadata → camera model → resample to the model's ground resolution → tiles →
+ * batched classification → merged boxes → ground positions. Frames that cannot be located or scaled are still
+ * scanned (at the documented fallback scale) and say why in camera.fallbackReason.
+ */
+export async function processFrame(
+  input: string | Buffer,
+  overrides: FlightOverrides,
+  classifier: TileClassifier,
+  opts: ProcessFrameOptions = {},
+): Promise<FrameResult> {
+  const t0 = now();
+  const { manifest } = classifier;
+  const { tileSize, tileOverlap, groundResolutionCmPerPx } = manifest.drone;
+  if (tileSize !== manifest.input.size) throw new Error(`manifest drone.tileSize ${tileSize} differs from input.size ${manifest.input.size}`);
+  const threshold = opts.threshold ?? manifest.thresholds.droneTile;
+  const chunkTiles = opts.chunkTiles ?? 64;
+
+  const metadata = await readMetadata(input);
+  const camera = cameraModel(metadata, overrides);
+  const t1 = now();
+
+  const plan = planTiles({
+    width: metadata.width,
+    height: metadata.height,
+    frameGsdCmPerPx: camera.scanGsdCmPerPx,
+    modelGsdCmPerPx: groundResolutionCmPerPx,
+    tileSize,
+    overlap: tileOverlap,
+  });
+  const frame = await resampleFrame(input, plan.resampledWidth, plan.resampledHeight);
+  const t2 = now();
+
+  let tileMs = 0;
+  let inferMs = 0;
+  const scores: TileScore[] = [];
+  for (let start = 0; start < plan.tiles.length; start += chunkTiles) {
+    const ta = now();
+    const pixels = plan.tiles.slice(start, start + chunkTiles).map((t) => cutTile(frame.data, frame.width, frame.height, t.rect));
+    const tb = now();
+    scores.push(...(await classifier.classifyPixels(pixels, { topK: opts.topK, threshold })));
+    tileMs += tb - ta;
+    inferMs += now() - tb;
+  }
+  const t3 = now();
+  const merged = mergeDetections(plan, scores, threshold, metadata);
+  if (opts.refine !== false) {
+    const ta = now();
+    const rectsPer = merged.slice(0, MAX_REFINED_DETECTIONS).map((d) => refinementRects(d, plan, frame));
+    const flat = rectsPer.flat();
+    const pixels = flat.map((r) => cutTile(frame.data, frame.width, frame.height, r));
+    const tb = now();
+    const refined = flat.length > 0 ? await classifier.classifyPixels(pixels, { topK: opts.topK, threshold }) : [];
+    tileMs += tb - ta;
+    inferMs += now() - tb;
+    rectsPer.forEach((rects, i) => recentre(merged[i], rects, refined.slice(i * 9, i * 9 + 9), threshold, plan, metadata));
+  }
+  frame.data = Buffer.alloc(0); // let the frame go before locating
+  const t4a = now();
+  const detections: LocatedDetection[] = merged.map((d) => {
+    const g = locatePixel(camera, d.centre.x, d.centre.y);
+    return { ...d, lat: g?.lat ?? null, lon: g?.lon ?? null, errorRadiusM: g?.errorRadiusM ?? null, locateMethod: g?.method ?? null };
+  });
+  const footprint = frameFootprint(camera);
+  const t4 = now();
+  const locateMs = t4 - t4a;
+
+  return {
+    metadata,
+    camera,
+    footprint,
+    plan: {
+      scale: plan.scale,
+      resampledWidth: plan.resampledWidth,
+      resampledHeight: plan.resampledHeight,
+      tileSize,
+      tiles: plan.tiles.length,
+    },
+    detections,
+    model: { name: manifest.name, version: manifest.version, threshold },
+    stats: {
+      metadataMs: t1 - t0,
+      decodeResampleMs: t2 - t1,
+      tileMs,
+      inferMs,
+      locateMs,
+      totalMs: t4 - t0,
+      tiles: plan.tiles.length,
+    },
+  };
+}
+
+/** Nine tile rectangles (resampled pixels) a quarter tile apart around a detection's centre, kept inside the frame. */
+function refinementRects(d: FrameDetection, plan: TilePlan, frame: { width: number; height: number }): Rect[] {
+  const size = plan.tileSize;
+  const step = size / 4;
+  const cx = d.centre.x * plan.scaleX;
+  const cy = d.centre.y * plan.scaleY;
+  const clamp = (v: number, max: number) => Math.max(0, Math.min(Math.max(0, max - size), Math.round(v)));
+  const rects: Rect[] = [];
+  for (const dy of [-step, 0, step]) {
+    for (const dx of [-step, 0, step]) rects.push({ x: clamp(cx + dx - size / 2, frame.width), y: clamp(cy + dy - size / 2, frame.height), w: size, h: size });
+  }
+  return rects;
+}
+
+/** Moves the centre to the score-weighted centre of the refinement tiles that fire; keeps it when none does. */
+function recentre(d: FrameDetection, rects: Rect[], scores: TileScore[], threshold: number, plan: TilePlan, frame: { width: number; height: number }): void {
+  let wx = 0;
+  let wy = 0;
+  let w = 0;
+  rects.forEach((r, i) => {
+    const s = scores[i];
+    if (!s || s.poppy < threshold) return;
+    wx += s.poppy * (r.x + r.w / 2);
+    wy += s.poppy * (r.y + r.h / 2);
+    w += s.poppy;
+    if (s.poppy > d.score) {
+      d.score = s.poppy;
+      d.top = s.top;
+    }
+  });
+  if (w === 0) return;
+  d.centre = {
+    x: Math.min(frame.width, Math.max(0, wx / w / plan.scaleX)),
+    y: Math.min(frame.height, Math.max(0, wy / w / plan.scaleY)),
+  };
+}

@@ -1,0 +1,314 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import sharp from 'sharp';
+import type { Classifier } from '../model/classifier.js';
+import { closeupPixels, MAX_INPUT_PIXELS } from '../model/preprocess.js';
+import type { Store } from '../store/index.js';
+import { chooseLocation, readPhotoExif, type SentPosition, type SnapLocation } from './location.js';
+import { ACCEPTED_PHOTO_TYPES, sniffPhotoType, type PhotoType } from './sniff.js';
+import { decideVerdict, type AdviceCode, type NamedScore, type Verdict, type VerdictReason } from './verdict.js';
+
+/** A snap the server refuses, with a machine code and a sentence for the officer. */
+export class SnapRejected extends Error {
+  constructor(
+    readonly code:
+      | 'photo_missing'
+      | 'unsupported_photo_type'
+      | 'heic_not_supported'
+      | 'photo_too_large'
+      | 'unreadable_photo'
+      | 'location_required'
+      | 'idempotency_key_reused',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export const HEIC_MESSAGE =
+  'HEIC/HEIF photos cannot be read here. Send a JPEG instead: on an iPhone choose Settings → Camera → Formats → ' +
+  '"Most Compatible" (photos are then taken as JPEG), or share the photo as JPEG (in the share sheet tap "Options" and ' +
+  'pick "Most Compatible"). PNG and WebP are accepted too.';
+
+/** Where a site from a snap is assumed to lie when the phone did not state its accuracy. */
+const DEFAULT_ACCURACY_M: Record<SnapLocation['source'], number> = { exif: 10, device: 25, manual: 50 };
+
+const MIME: Record<string, string> = { jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp' };
+
+export interface SnapAnswer {
+  id: number;
+  verdict: Verdict;
+  poppyScore: number;
+  reasons: VerdictReason[];
+  top: NamedScore[];
+  advice: AdviceCode[];
+  thresholds: { poppy: number; uncertainLow: number };
+  location: SnapLocation;
+  siteId: number;
+  imageId: number;
+  detectionId: number;
+  note: string | null;
+  photo: { sha256: string; width: number; height: number; type: PhotoType };
+  model: { name: string; version: string };
+  createdAt: string;
+}
+
+export interface SnapInput {
+  photo: Buffer;
+  fileName?: string;
+  position: SentPosition | null;
+  note: string | null;
+  idempotencyKey: string | null;
+  user: { id: number | string; username: string };
+}
+
+export interface SnapOutcome {
+  answer: SnapAnswer;
+  /** true when this is the stored answer of an earlier request with the same idempotency key */
+  replayed: boolean;
+  /** server-side milliseconds per stage (absent on replays) */
+  timings?: Record<string, number>;
+}
+
+export interface SnapDeps {
+  store: Store;
+  classifier: Classifier;
+  /** how a photo becomes model pixels; the benchmark swaps in a naive full decode */
+  pixels?: (photo: Buffer, size: number) => Promise<Buffer>;
+}
+
+// Concurrent requests with one key (a phone retrying while the first attempt is still running) share one outcome.
+const inFlight = new Map<string, Promise<SnapOutcome>>();
+
+export function submitSnap(deps: SnapDeps, input: SnapInput): Promise<SnapOutcome> {
+  if (!input.idempotencyKey) return runSnap(deps, input);
+  const slot = `${input.user.id}\u0000${input.idempotencyKey}`;
+  const running = inFlight.get(slot);
+  if (running) return running.then((o) => checkSameReplay(o, input));
+  const p = runSnap(deps, input).finally(() => inFlight.delete(slot));
+  inFlight.set(slot, p);
+  return p;
+}
+
+function checkSameReplay(o: SnapOutcome, input: SnapInput): SnapOutcome {
+  if (o.answer.photo.sha256 !== sha256(input.photo)) throw reusedKey();
+  return { answer: o.answer, replayed: true };
+}
+
+const reusedKey = () =>
+  new SnapRejected(
+    'idempotency_key_reused',
+    'This idempotency key was already used for a different photo; generate a new key for every new snap.',
+  );
+
+const sha256 = (b: Buffer) => crypto.createHash('sha256').update(b).digest('hex');
+
+async function runSnap(deps: SnapDeps, input: SnapInput): Promise<SnapOutcome> {
+  const t0 = performance.now();
+  const { store, classifier } = deps;
+  const manifest = classifier.manifest;
+  const { photo } = input;
+  if (!photo || photo.length === 0) throw new SnapRejected('photo_missing', 'The photo is empty (0 bytes).');
+
+  const type = sniffPhotoType(photo);
+  if (type === 'heic' || type === 'avif') throw new SnapRejected('heic_not_supported', HEIC_MESSAGE);
+  if (!ACCEPTED_PHOTO_TYPES.includes(type)) {
+    throw new SnapRejected(
+      'unsupported_photo_type',
+      'The file is not a JPEG, PNG or WebP photo (judged by its content, not its name). Send the photo as JPEG.',
+    );
+  }
+
+  const digest = sha256(photo);
+  const userId = String(input.user.id);
+  if (input.idempotencyKey) {
+    const earlier = store.snaps.findByIdempotencyKey(userId, input.idempotencyKey);
+    if (earlier) {
+      if (earlier.sha256 !== digest) throw reusedKey();
+      return { answer: earlier.answer as SnapAnswer, replayed: true };
+    }
+  }
+
+  // Header only, so no pixel limit here: the size check below answers a decompression bomb with a clear 413.
+  const meta = await sharp(photo, { limitInputPixels: false }).metadata().catch(() => null);
+  if (!meta?.width || !meta.height) throw new SnapRejected('unreadable_photo', `The ${type.toUpperCase()} photo cannot be read; it may be truncated or damaged.`);
+  const megapixels = (meta.width * meta.height) / 1e6;
+  if (meta.width * meta.height > MAX_INPUT_PIXELS) {
+    throw new SnapRejected(
+      'photo_too_large',
+      `The photo has ${megapixels.toFixed(0)} megapixels; the limit is ${MAX_INPUT_PIXELS / 1e6} megapixels.`,
+    );
+  }
+
+  const exif = await readPhotoExif(photo);
+  const location = chooseLocation(exif, input.position);
+  if (!location) {
+    throw new SnapRejected(
+      'location_required',
+      'The photo has no GPS position in its EXIF data; send lat and lon (from the phone) or place a pin on the map.',
+    );
+  }
+  const tRead = performance.now();
+
+  // Decode with shrink-on-load (closeupPixels), classify, and keep the original, overlapping the disk write.
+  const originalPath = path.join(store.paths.originals, digest);
+  const saving = saveOriginal(originalPath, photo);
+  saving.catch(() => undefined); // awaited below; this only stops an early throw from leaving it unhandled
+  const decode = deps.pixels ?? closeupPixels;
+  let pixels: Buffer;
+  try {
+    pixels = await decode(photo, manifest.input.size);
+  } catch (err) {
+    await saving.catch(() => undefined);
+    if (!store.images.isShaReferenced(digest)) await fs.rm(originalPath, { force: true });
+    throw new SnapRejected('unreadable_photo', `The photo cannot be decoded: ${(err as Error).message}`);
+  }
+  const tDecode = performance.now();
+  const [scores] = await classifier.classifyPixels([pixels], { topK: manifest.labels.length, threshold: manifest.thresholds.closeup });
+  const tInfer = performance.now();
+  const decision = decideVerdict(scores.top, scores.poppy, manifest);
+  await saving;
+  const tSave = performance.now();
+
+  const errorRadiusM = location.accuracyM ?? DEFAULT_ACCURACY_M[location.source];
+  const model = { name: manifest.name, version: manifest.version };
+  const modelVersion = `${manifest.name}-${manifest.version}`;
+  const seenAt = exif.takenAt ?? new Date().toISOString();
+  const topForStore = decision.top.map(({ label, score }) => ({ label, score }));
+
+  const answer = store.tx(() => {
+    const existing = input.idempotencyKey ? store.snaps.findByIdempotencyKey(userId, input.idempotencyKey) : null;
+    if (existing) return existing.answer as SnapAnswer;
+    const { image } = store.images.insertOrGet({
+      flightId: null,
+      name: safeName(input.fileName, type),
+      sha256: digest,
+      sizeBytes: photo.length,
+      mime: MIME[type],
+      uploadedBy: input.user.username,
+    });
+    store.images.saveFacts(image.id, {
+      width: meta.width!,
+      height: meta.height!,
+      orientation: meta.orientation ?? null,
+      takenAt: exif.takenAt,
+      lat: location.lat,
+      lon: location.lon,
+      located: true,
+      unlocatedReason: null,
+      footprint: null,
+      metadata: { source: 'phone', make: exif.make, model: exif.model, location },
+      camera: null,
+      timings: {},
+      modelVersion,
+    });
+    const detection = store.detections.insert({
+      imageId: image.id,
+      flightId: null,
+      box: { x: 0, y: 0, w: meta.width!, h: meta.height! },
+      score: decision.poppyScore,
+      lat: location.lat,
+      lon: location.lon,
+      errorRadiusM,
+      top: topForStore,
+      modelVersion,
+      seenAt,
+    });
+    const site = store.sites.create({
+      flightId: null,
+      source: 'phone',
+      lat: location.lat,
+      lon: location.lon,
+      errorRadiusM,
+      score: decision.poppyScore,
+      frames: 1,
+      bestDetectionId: detection.id,
+      modelVersion,
+      topLabel: decision.top[0]?.label ?? null,
+      note: input.note,
+      firstSeenAt: seenAt,
+    });
+    store.detections.attachToSite(detection.id, site.id);
+    const snap = store.snaps.insert({
+      userId,
+      username: input.user.username,
+      idempotencyKey: input.idempotencyKey,
+      sha256: digest,
+      sizeBytes: photo.length,
+      mime: MIME[type],
+      width: meta.width!,
+      height: meta.height!,
+      imageId: image.id,
+      detectionId: detection.id,
+      siteId: site.id,
+      verdict: decision.verdict,
+      poppyScore: decision.poppyScore,
+      lat: location.lat,
+      lon: location.lon,
+      locationSource: location.source,
+      accuracyM: location.accuracyM,
+      note: input.note,
+      takenAt: exif.takenAt,
+      modelVersion,
+      answer: (id, createdAt): SnapAnswer => ({
+        id,
+        verdict: decision.verdict,
+        poppyScore: decision.poppyScore,
+        reasons: decision.reasons,
+        top: decision.top,
+        advice: decision.advice,
+        thresholds: decision.thresholds,
+        location,
+        siteId: site.id,
+        imageId: image.id,
+        detectionId: detection.id,
+        note: input.note,
+        photo: { sha256: digest, width: meta.width!, height: meta.height!, type },
+        model,
+        createdAt,
+      }),
+    });
+    store.audit.append({
+      action: 'snap',
+      user: typeof input.user.id === 'number' ? { id: input.user.id, username: input.user.username } : null,
+      username: input.user.username,
+      siteId: site.id,
+      imageId: image.id,
+      after: { verdict: decision.verdict, poppyScore: decision.poppyScore, location, note: input.note },
+      details: { snapId: snap.id, sha256: digest, modelVersion },
+    });
+    return snap.answer as SnapAnswer;
+  });
+  const tEnd = performance.now();
+  return {
+    answer,
+    replayed: false,
+    timings: {
+      read: tRead - t0,
+      decode: tDecode - tRead,
+      infer: tInfer - tDecode,
+      save: tSave - tInfer,
+      store: tEnd - tSave,
+      total: tEnd - t0,
+    },
+  };
+}
+
+/** Originals are kept byte for byte under their sha256; written to a temporary name first so a crash leaves no half file. */
+async function saveOriginal(file: string, bytes: Buffer): Promise<void> {
+  try {
+    await fs.access(file);
+    return;
+  } catch {
+    /* not there yet */
+  }
+  const tmp = `${file}.${crypto.randomUUID()}.part`;
+  await fs.writeFile(tmp, bytes);
+  await fs.rename(tmp, file);
+}
+
+function safeName(name: string | undefined, type: PhotoType): string {
+  const base = (name ?? '').normalize('NFC').replace(/[\\/\u0000-\u001f\u007f]/g, '_').slice(-120).trim();
+  return base || `snap.${type === 'jpeg' ? 'jpg' : type}`;
+}

@@ -1,0 +1,104 @@
+import type { ModelManifest } from '../model/manifest.js';
+
+export type Verdict = 'poppy' | 'not_poppy' | 'uncertain';
+
+/** Why a verdict came out as it did; the page turns these codes into sentences. */
+export type VerdictReason =
+  | 'score_above_poppy_threshold'
+  | 'score_in_uncertain_band'
+  | 'score_below_uncertain_band'
+  | 'poppy_family_lookalike_on_top';
+
+/** What the officer should do next; codes for the page's dictionary (snap.advice.<code>). */
+export type AdviceCode =
+  | 'do_not_touch'
+  | 'mark_and_photograph_area'
+  | 'call_in'
+  | 'retake_closer'
+  | 'photograph_capsule_and_leaf'
+  | 'sent_for_expert_review'
+  | 'carry_on_logged';
+
+export interface NamedScore {
+  label: string;
+  score: number;
+  en: string;
+  zh: string;
+  /** counts towards the poppy score */
+  poppy: boolean;
+}
+
+export interface SnapVerdict {
+  verdict: Verdict;
+  poppyScore: number;
+  reasons: VerdictReason[];
+  /** the closest labels (close-up species only), best first, with English and Chinese names */
+  top: NamedScore[];
+  advice: AdviceCode[];
+  thresholds: { poppy: number; uncertainLow: number };
+}
+
+export const LOOKALIKE_COUNT = 3;
+
+// Papaveraceae relatives the model cannot reliably tell from opium poppy (corn poppy, Californian, tree poppy...).
+const POPPY_FAMILY = /poppy|papaver|罂粟|虞美人/i;
+
+const ADVICE: Record<Verdict, AdviceCode[]> = {
+  poppy: ['do_not_touch', 'mark_and_photograph_area', 'call_in'],
+  uncertain: ['retake_closer', 'photograph_capsule_and_leaf', 'sent_for_expert_review'],
+  not_poppy: ['carry_on_logged'],
+};
+
+/**
+ * Turns the classifier's scores into the officer's answer. The poppy score is compared with the model's own
+ * close-up thresholds: at or above `closeup` is poppy, in [closeupUncertainLow, closeup) uncertain, below not
+ * poppy. A poppy-family look-alike ranked first never yields a plain "not poppy": it goes to an expert instead,
+ * because the model was trained on very few real opium poppies and confuses the family.
+ */
+export function decideVerdict(
+  scores: { label: string; score: number }[],
+  poppyScore: number,
+  manifest: Pick<ModelManifest, 'labels' | 'thresholds'>,
+): SnapVerdict {
+  const { closeup, closeupUncertainLow } = manifest.thresholds;
+  const byId = new Map(manifest.labels.map((l) => [l.id, l]));
+  const named: NamedScore[] = [...scores]
+    .sort((a, b) => b.score - a.score)
+    .map((s) => {
+      const label = byId.get(s.label);
+      return { label: s.label, score: s.score, en: label?.en ?? s.label, zh: label?.zh ?? s.label, poppy: label?.group === 'poppy', kind: label?.kind };
+    })
+    .filter((s, _i, all) => s.kind === 'closeup' || !all.some((o) => o.kind === 'closeup'))
+    .map(({ kind: _kind, ...rest }) => rest);
+  const top = named.slice(0, LOOKALIKE_COUNT);
+
+  let verdict: Verdict;
+  const reasons: VerdictReason[] = [];
+  if (poppyScore >= closeup) {
+    verdict = 'poppy';
+    reasons.push('score_above_poppy_threshold');
+  } else if (poppyScore >= closeupUncertainLow) {
+    verdict = 'uncertain';
+    reasons.push('score_in_uncertain_band');
+  } else {
+    verdict = 'not_poppy';
+    reasons.push('score_below_uncertain_band');
+  }
+  const first = top[0];
+  if (verdict === 'not_poppy' && first && !first.poppy && isPoppyFamily(first)) {
+    verdict = 'uncertain';
+    reasons.push('poppy_family_lookalike_on_top');
+  }
+  return {
+    verdict,
+    poppyScore,
+    reasons,
+    top,
+    advice: ADVICE[verdict],
+    thresholds: { poppy: closeup, uncertainLow: closeupUncertainLow },
+  };
+}
+
+function isPoppyFamily(s: { label: string; en: string; zh: string }): boolean {
+  return POPPY_FAMILY.test(s.label) || POPPY_FAMILY.test(s.en) || POPPY_FAMILY.test(s.zh);
+}

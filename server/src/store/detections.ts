@@ -1,0 +1,111 @@
+import { nowIso } from './db.js';
+import { whereClause, type GeoFilters } from './filters.js';
+import type { StoreContext } from './index.js';
+import type { Detection, LabelScore, SiteStatus } from './types.js';
+
+interface DetectionRow {
+  id: number;
+  image_id: number;
+  flight_id: number | null;
+  site_id: number | null;
+  box_x: number;
+  box_y: number;
+  box_w: number;
+  box_h: number;
+  score: number;
+  lat: number | null;
+  lon: number | null;
+  error_radius_m: number | null;
+  top: string | null;
+  model_version: string;
+  status: SiteStatus;
+  seen_at: string | null;
+  created_at: string;
+}
+
+export const toDetection = (r: DetectionRow): Detection => ({
+  id: r.id,
+  imageId: r.image_id,
+  flightId: r.flight_id,
+  siteId: r.site_id,
+  box: { x: r.box_x, y: r.box_y, w: r.box_w, h: r.box_h },
+  score: r.score,
+  lat: r.lat,
+  lon: r.lon,
+  errorRadiusM: r.error_radius_m,
+  top: r.top ? (JSON.parse(r.top) as LabelScore[]) : [],
+  modelVersion: r.model_version,
+  status: r.status,
+  seenAt: r.seen_at,
+  createdAt: r.created_at,
+});
+
+export interface NewDetection {
+  imageId: number;
+  /** null for a phone snap */
+  flightId: number | null;
+  box: { x: number; y: number; w: number; h: number };
+  score: number;
+  lat: number | null;
+  lon: number | null;
+  errorRadiusM: number | null;
+  top: LabelScore[];
+  modelVersion: string;
+  seenAt: string | null;
+}
+
+export const DEFAULT_LIMIT = 50_000;
+
+export function createDetectionsRepo({ db }: StoreContext) {
+  const insert = db.prepare(`INSERT INTO detections (image_id, flight_id, box_x, box_y, box_w, box_h, score, lat, lon,
+      error_radius_m, top, model_version, seen_at, created_at)
+    VALUES (@imageId, @flightId, @x, @y, @w, @h, @score, @lat, @lon, @errorRadiusM, @top, @modelVersion, @seenAt, @createdAt)`);
+  const byId = db.prepare('SELECT * FROM detections WHERE id = ?');
+  const bySite = db.prepare('SELECT * FROM detections WHERE site_id = ? ORDER BY score DESC, id');
+  const byImage = db.prepare('SELECT * FROM detections WHERE image_id = ? ORDER BY id');
+  const setSite = db.prepare('UPDATE detections SET site_id = ?, status = (SELECT status FROM sites WHERE id = ?) WHERE id = ?');
+
+  return {
+    insert(d: NewDetection): Detection {
+      const r = insert.run({
+        ...d,
+        ...d.box,
+        top: JSON.stringify(d.top),
+        createdAt: nowIso(),
+      });
+      return toDetection(byId.get(Number(r.lastInsertRowid)) as DetectionRow);
+    },
+    get(id: number): Detection | null {
+      const r = byId.get(id) as DetectionRow | undefined;
+      return r ? toDetection(r) : null;
+    },
+    listBySite(siteId: number): Detection[] {
+      return (bySite.all(siteId) as DetectionRow[]).map(toDetection);
+    },
+    listByImage(imageId: number): Detection[] {
+      return (byImage.all(imageId) as DetectionRow[]).map(toDetection);
+    },
+    /** Links a detection to its site; it takes the site's review status. */
+    attachToSite(detectionId: number, siteId: number): void {
+      setSite.run(siteId, siteId, detectionId);
+    },
+    /** Located detections matching the filters (status is the detection's, i.e. its site's), best first. */
+    list(f: GeoFilters): Detection[] {
+      const w = whereClause(f, {
+        flight: 'd.flight_id',
+        status: 'd.status',
+        score: 'd.score',
+        lat: 'd.lat',
+        lon: 'd.lon',
+        time: 'COALESCE(d.seen_at, d.created_at)',
+        source: "COALESCE(s.source, 'drone')",
+      });
+      const located = w.sql ? `${w.sql} AND d.lat IS NOT NULL` : 'WHERE d.lat IS NOT NULL';
+      const sql = `SELECT d.* FROM detections d LEFT JOIN sites s ON s.id = d.site_id ${located}
+        ORDER BY d.score DESC, d.id LIMIT @limit`;
+      return (db.prepare(sql).all({ ...w.params, limit: f.limit ?? DEFAULT_LIMIT }) as DetectionRow[]).map(toDetection);
+    },
+  };
+}
+
+export type DetectionsRepo = ReturnType<typeof createDetectionsRepo>;

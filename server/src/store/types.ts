@@ -1,0 +1,119 @@
+export type SiteStatus = 'pending' | 'confirmed' | 'rejected';
+export type SiteSource = 'drone' | 'phone';
+export type ImageStatus = 'queued' | 'processing' | 'done' | 'failed';
+export type FlightStatus = 'empty' | 'queued' | 'processing' | 'done' | 'failed';
+export type JobStatus = 'queued' | 'running' | 'done' | 'failed';
+
+/** Who did something; the auth middleware's req.user reduced to what the store records. */
+export interface Actor {
+  id: string | number | null;
+  username: string;
+}
+
+export interface LabelScore {
+  label: string;
+  score: number;
+}
+
+export interface Flight {
+  id: number;
+  name: string;
+  status: FlightStatus;
+  createdAt: string;
+  createdBy: string | null;
+  altitudeAglM: number | null;
+  groundElevationM: number | null;
+  sensorWidthMm: number | null;
+  isDemo: boolean;
+  images: { total: number; processed: number; failed: number; pending: number };
+  sites: number;
+  detections: number;
+  /** seconds until the queued frames of this flight are done; null when nothing is pending */
+  etaS: number | null;
+}
+
+export interface ImageRecord {
+  id: number;
+  /** null for a phone snap */
+  flightId: number | null;
+  name: string;
+  sha256: string;
+  sizeBytes: number;
+  mime: string;
+  status: ImageStatus;
+  error: string | null;
+  uploadedAt: string;
+  uploadedBy: string | null;
+  processedAt: string | null;
+  width: number | null;
+  height: number | null;
+  orientation: number | null;
+  takenAt: string | null;
+  lat: number | null;
+  lon: number | null;
+  located: boolean | null;
+  unlocatedReason: string | null;
+  /** GeoJSON Polygon of the ground the frame covers */
+  footprint: GeoJsonPolygon | null;
+  metadata: unknown;
+  camera: unknown;
+  timings: Record<string, number> | null;
+  modelVersion: string | null;
+  detections?: number;
+}
+
+export interface GeoJsonPolygon {
+  type: 'Polygon';
+  coordinates: number[][][];
+}
+
+export interface Detection {
+  id: number;
+  imageId: number;
+  /** null for a phone snap */
+  flightId: number | null;
+  siteId: number | null;
+  box: { x: number; y: number; w: number; h: number };
+  score: number;
+  lat: number | null;
+  lon: number | null;
+  errorRadiusM: number | null;
+  top: LabelScore[];
+  modelVersion: string;
+  status: SiteStatus;
+  seenAt: string | null;
+  createdAt: string;
+}
+
+export interface Site {
+  id: number;
+  flightId: number | null;
+  source: SiteSource;
+  lat: number;
+  lon: number;
+  errorRadiusM: number;
+  score: number;
+  frames: number;
+  bestDetectionId: number | null;
+  modelVersion: string | null;
+  topLabel: string | null;
+  status: SiteStatus;
+  version: number;
+  note: string | null;
+  firstSeenAt: string;
+  createdAt: string;
+  reviewedAt: string | null;
+  reviewedBy: string | null;
+}
+
+export interface Review {
+  id: number;
+  siteId: number;
+  userId: string | null;
+  username: string | null;
+  at: string;
+  before: SiteStatus;
+  after: SiteStatus;
+  note: string | null;
+  version: number;
+}

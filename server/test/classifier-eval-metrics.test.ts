@@ -1,0 +1,75 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { bestRecallWithinFpr, macro, perClass, ratesAt, rocAuc, wilson } from '../../scripts/eval/metrics.js';
+import { writeCardSection } from '../../scripts/eval/write.js';
+
+describe('evaluation metrics', () => {
+  it('computes ROC AUC as the probability a positive outranks a negative, ties counting half', () => {
+    expect(rocAuc([0.9, 0.8, 0.2, 0.1], [true, true, false, false])).toBe(1);
+    expect(rocAuc([0.1, 0.2, 0.8, 0.9], [true, true, false, false])).toBe(0);
+    // positives 0.9, 0.4 vs negatives 0.5, 0.4: pairs (0.9>0.5) (0.9>0.4) (0.4<0.5) (0.4=0.4 → ½) = 2.5 / 4
+    expect(rocAuc([0.9, 0.4, 0.5, 0.4], [true, true, false, false])).toBeCloseTo(0.625, 12);
+    expect(rocAuc([0.5, 0.6], [true, true])).toBeNaN();
+  });
+
+  it('counts recall and false-positive rate at a threshold (score ≥ threshold is positive)', () => {
+    const r = ratesAt([0.9, 0.5, 0.3, 0.5, 0.1], [true, true, true, false, false], 0.5);
+    expect(r).toMatchObject({ positives: 3, negatives: 2, truePositives: 2, falsePositives: 1 });
+    expect(r.recall).toBeCloseTo(2 / 3, 12);
+    expect(r.falsePositiveRate).toBe(0.5);
+    expect(r.precision).toBeCloseTo(2 / 3, 12);
+  });
+
+  it('finds the best recall that keeps the false-positive rate within a bound', () => {
+    const scores = [0.95, 0.9, 0.85, 0.7, 0.6, 0.3, 0.2, 0.1];
+    const positive = [true, true, false, true, false, true, false, false];
+    const best = bestRecallWithinFpr(scores, positive, 0.25);
+    expect(best.threshold).toBe(0.7);
+    expect(best.recall).toBe(0.75);
+    expect(best.falsePositiveRate).toBe(0.25);
+  });
+
+  it('gives per-class precision and recall of top-1 predictions', () => {
+    const labels = [
+      { id: 'corn_poppy', group: 'poppy' as const },
+      { id: 'daisy', group: 'other' as const },
+      { id: 'rose', group: 'other' as const },
+      { id: 'tulip', group: 'other' as const },
+    ];
+    const rows = perClass(['corn_poppy', 'corn_poppy', 'daisy', 'rose'], ['corn_poppy', 'daisy', 'daisy', 'corn_poppy'], labels);
+    const by = Object.fromEntries(rows.map((r) => [r.label, r]));
+    expect(Object.keys(by).sort()).toEqual(['corn_poppy', 'daisy', 'rose']); // tulip: neither truth nor prediction
+    expect(by.corn_poppy).toMatchObject({ support: 2, predicted: 2, truePositives: 1, precision: 0.5, recall: 0.5 });
+    expect(by.daisy).toMatchObject({ support: 1, predicted: 2, precision: 0.5, recall: 1 });
+    expect(by.rose).toMatchObject({ support: 1, predicted: 0, precision: null, recall: 0 });
+    expect(macro(rows, 'precision')).toBe(0.5);
+    expect(macro(rows, 'recall')).toBeCloseTo(0.5, 12);
+  });
+
+  it('gives Wilson intervals that contain the observed proportion', () => {
+    const [lo, hi] = wilson(5, 5);
+    expect(hi).toBe(1);
+    expect(lo).toBeCloseTo(0.566, 2);
+    const [lo2, hi2] = wilson(50, 100);
+    expect(lo2).toBeLessThan(0.5);
+    expect(hi2).toBeGreaterThan(0.5);
+  });
+});
+
+describe('model card evaluation section', () => {
+  it('replaces only the text between the eval markers, and appends the section when markers are missing', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'poppy-card-'));
+    const card = path.join(dir, 'README.md');
+    fs.writeFileSync(card, '# Model\nintro\n<!-- eval:start -->\nold figures\n<!-- eval:end -->\n## Failure modes\nkept\n');
+    writeCardSection(card, '## Evaluation\nnew figures');
+    expect(fs.readFileSync(card, 'utf8')).toBe(
+      '# Model\nintro\n<!-- eval:start -->\n## Evaluation\nnew figures\n<!-- eval:end -->\n## Failure modes\nkept\n',
+    );
+    fs.writeFileSync(card, '# Model\n');
+    writeCardSection(card, 'figures');
+    expect(fs.readFileSync(card, 'utf8')).toBe('# Model\n\n<!-- eval:start -->\nfigures\n<!-- eval:end -->\n');
+    expect(writeCardSection(path.join(dir, 'missing.md'), 'x')).toMatch(/does not exist/);
+  });
+});

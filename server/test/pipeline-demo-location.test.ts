@@ -1,0 +1,70 @@
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { cameraModel } from '../src/pipeline/camera.js';
+import { distanceM } from '../src/pipeline/geodesy.js';
+import { latLonToPixel, locatePixel } from '../src/pipeline/groundPosition.js';
+import { readMetadata } from '../src/pipeline/metadata.js';
+import { demoFrames, demoTruth, median } from './helpers/demoFlight.js';
+
+/** Red/pink petals, or white ones: what a drawn flower head looks like after blur and JPEG. */
+function isFlowerPixel(r: number, g: number, b: number): boolean {
+  return (r > 150 && r - g > 60) || (r > 205 && g > 205 && b > 205);
+}
+
+describe('demo flight location accuracy with exact metadata', () => {
+  const frames = demoFrames();
+  const truth = demoTruth();
+
+  it('has 10 DJI frames with GPS, RelativeAltitude and gimbal yaw read back from EXIF/XMP', async () => {
+    expect(frames.length).toBe(10);
+    for (const f of frames) {
+      const m = await readMetadata(f);
+      expect(m).toMatchObject({ make: 'DJI', model: 'FC300X', width: 4000, height: 3000 });
+      expect(m.gps).not.toBeNull();
+      expect(m.relativeAltitudeM).toBeGreaterThan(39);
+      expect(m.gimbal.pitchDeg).toBe(-90);
+      expect(cameraModel(m).precise).toBe(true);
+    }
+  });
+
+  it('projects truth into frames and back: median error ≤ 0.5 m, and the drawn flowers are where the camera model says', async () => {
+    const roundTrip: number[] = [];
+    const drawn: number[] = [];
+    for (const f of frames) {
+      const camera = cameraModel(await readMetadata(f));
+      const gsdM = camera.gsdCmPerPx! / 100;
+      for (const t of truth.filter((x) => x.kind === 'poppy')) {
+        const px = latLonToPixel(camera, t)!;
+        const half = Math.ceil((t.radiusM + 1) / gsdM);
+        if (px.x - half < 0 || px.y - half < 0 || px.x + half > camera.width || px.y + half > camera.height) continue;
+        const back = locatePixel(camera, px.x, px.y)!;
+        roundTrip.push(distanceM(back, t));
+        // centroid of flower-coloured pixels around the expected place → ground → compare with the truth
+        const left = Math.round(px.x - half);
+        const top = Math.round(px.y - half);
+        const { data, info } = await sharp(f).extract({ left, top, width: 2 * half, height: 2 * half }).raw().toBuffer({ resolveWithObject: true });
+        let sx = 0;
+        let sy = 0;
+        let n = 0;
+        for (let y = 0; y < info.height; y++) {
+          for (let x = 0; x < info.width; x++) {
+            const i = (y * info.width + x) * info.channels;
+            if (isFlowerPixel(data[i], data[i + 1], data[i + 2])) {
+              sx += x;
+              sy += y;
+              n++;
+            }
+          }
+        }
+        expect(n, `${t.id} flowers visible in ${f}`).toBeGreaterThan(50);
+        const found = locatePixel(camera, left + sx / n + 0.5, top + sy / n + 0.5)!;
+        drawn.push(distanceM(found, t));
+      }
+    }
+    expect(roundTrip.length).toBeGreaterThanOrEqual(8); // every plot in at least one frame, most in two or three
+    expect(median(roundTrip)).toBeLessThan(0.01);
+    expect(median(drawn)).toBeLessThanOrEqual(0.5);
+    expect(Math.max(...drawn)).toBeLessThan(1.5);
+    console.log(`[demo location] ${drawn.length} plot sightings: median ${median(drawn).toFixed(3)} m, max ${Math.max(...drawn).toFixed(3)} m`);
+  });
+});

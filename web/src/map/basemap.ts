@@ -1,0 +1,52 @@
+// Basemap settings: the server's default (/api/config, from POPPY_BASEMAP_URL) unless the user saved their own.
+// AutoNavi/Baidu-style tiles are drawn in GCJ-02, so WGS-84 overlays are shifted to sit on them.
+import gcoord from 'gcoord';
+import type { AppConfig } from '../api/types.js';
+
+export interface BasemapSettings {
+  url: string;
+  gcj02: boolean;
+  attribution: string;
+}
+
+const STORAGE_KEY = 'poppywatch.basemap';
+
+export function loadSavedBasemap(): BasemapSettings | null {
+  try {
+    const raw = globalThis.localStorage?.getItem(STORAGE_KEY);
+    if (!raw) return null;
+    const v = JSON.parse(raw) as Partial<BasemapSettings>;
+    return { url: String(v.url ?? ''), gcj02: Boolean(v.gcj02), attribution: String(v.attribution ?? '') };
+  } catch {
+    return null;
+  }
+}
+
+export function saveBasemap(settings: BasemapSettings | null): void {
+  try {
+    if (settings) globalThis.localStorage?.setItem(STORAGE_KEY, JSON.stringify(settings));
+    else globalThis.localStorage?.removeItem(STORAGE_KEY);
+  } catch {
+    /* storage unavailable: the setting lasts for this page */
+  }
+}
+
+export function effectiveBasemap(config: AppConfig | null, saved: BasemapSettings | null): BasemapSettings {
+  if (saved) return saved;
+  const b = config?.basemap;
+  return { url: b?.url ?? '', gcj02: Boolean(b?.gcj02), attribution: b?.attribution ?? '' };
+}
+
+/** A tile URL template Leaflet can use: http(s) or a relative path, with {z}, {x} and {y}. */
+export function isValidTileUrl(url: string): boolean {
+  if (!url) return true;
+  if (!/\{z\}/.test(url) || !/\{x\}/.test(url) || !/\{y\}/.test(url)) return false;
+  return /^(https?:\/\/|\/)/i.test(url);
+}
+
+/** [lon, lat] WGS-84 → what to draw on the basemap. */
+export function toMapLonLat(lon: number, lat: number, gcj02: boolean): [number, number] {
+  if (!gcj02) return [lon, lat];
+  const [x, y] = gcoord.transform([lon, lat], gcoord.WGS84, gcoord.GCJ02) as [number, number];
+  return [x, y];
+}

@@ -1,0 +1,83 @@
+import { useEffect, useRef, useState } from 'react';
+import L from 'leaflet';
+import gcoord from 'gcoord';
+import { api } from '../api/client.js';
+import type { AppConfig } from '../api/types.js';
+import { effectiveBasemap, loadSavedBasemap, toMapLonLat, type BasemapSettings } from '../map/basemap.js';
+import { t } from '../i18n/index.js';
+
+interface Props {
+  /** WGS-84 start point */
+  start: { lat: number; lon: number };
+  startZoom: number;
+  /** the crosshair's WGS-84 position after every move */
+  onMove: (lat: number, lon: number) => void;
+  /** a position typed by the officer: the map recentres on it */
+  goTo: { lat: number; lon: number; seq: number } | null;
+}
+
+/**
+ * A small map with a fixed crosshair in the middle: the officer drags the map under it. Works with no tiles at
+ * all (plain background, as offline) and says so; a configured basemap is used when it loads.
+ */
+export function PinMap({ start, startZoom, onMove, goTo }: Props) {
+  const box = useRef<HTMLDivElement>(null);
+  const map = useRef<L.Map | null>(null);
+  const basemap = useRef<BasemapSettings>({ url: '', gcj02: false, attribution: '' });
+  const [tilesOk, setTilesOk] = useState(false);
+  const onMoveRef = useRef(onMove);
+  onMoveRef.current = onMove;
+
+  useEffect(() => {
+    if (!box.current) return;
+    const [x, y] = toMapLonLat(start.lon, start.lat, false);
+    const m = L.map(box.current, { center: [y, x], zoom: startZoom, zoomControl: true, attributionControl: true, worldCopyJump: true });
+    map.current = m;
+    const report = () => {
+      const c = m.getCenter();
+      let lon = L.Util.wrapNum(c.lng, [-180, 180], true);
+      let lat = c.lat;
+      if (basemap.current.gcj02) [lon, lat] = gcoord.transform([lon, lat], gcoord.GCJ02, gcoord.WGS84) as [number, number];
+      onMoveRef.current(lat, lon);
+    };
+    m.on('moveend', report);
+    let live = true;
+    api<AppConfig>('/api/config')
+      .then((config) => {
+        if (!live) return;
+        const b = effectiveBasemap(config, loadSavedBasemap());
+        basemap.current = b;
+        if (!b.url) return;
+        const layer = L.tileLayer(b.url, { attribution: b.attribution, maxZoom: 20 });
+        layer.on('tileload', () => setTilesOk(true));
+        layer.on('tileerror', () => setTilesOk(false));
+        layer.addTo(m);
+        if (b.gcj02) {
+          const [gx, gy] = toMapLonLat(start.lon, start.lat, true);
+          m.setView([gy, gx], m.getZoom(), { animate: false });
+        }
+      })
+      .catch(() => undefined); // offline: plain background
+    return () => {
+      live = false;
+      m.remove();
+      map.current = null;
+    };
+    // The map is created once; later start values are ignored on purpose (goTo recentres).
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  useEffect(() => {
+    if (!goTo || !map.current) return;
+    const [x, y] = toMapLonLat(goTo.lon, goTo.lat, basemap.current.gcj02);
+    map.current.setView([y, x], Math.max(map.current.getZoom(), 15), { animate: false });
+  }, [goTo]);
+
+  return (
+    <div className="pin-map">
+      <div ref={box} className="pin-map-canvas" role="application" aria-label={t('snap.map.label')} data-testid="pin-map" />
+      <div className="pin-map-crosshair" aria-hidden="true" />
+      {!tilesOk && <p className="pin-map-note">{t('snap.map.basemapUnavailable')}</p>}
+    </div>
+  );
+}
