@@ -92,6 +92,7 @@ export function textReport(r: EvalResult): string {
   if (t) {
     out.push('', `== Throughput at ${t.tileSize} px, ${t.threads} onnxruntime threads, load average ${t.loadAverage1m.toFixed(2)} when measured`);
     out.push(`batched (${t.batchSize}): ${t.tilesPerSecond.toFixed(1)} tiles/s; batch size 1: ${t.baselineBatch1TilesPerSecond.toFixed(1)} tiles/s; ratio ${t.speedup.toFixed(2)}×`);
+    out.push(`CPU cost: ${t.tilesPerCpuSecond.toFixed(1)} tiles per CPU-second → about ${t.idleEstimateTilesPerSecond.toFixed(0)} tiles/s with ${t.threads} idle cores (estimate)`);
   }
   for (const sk of r.skipped) out.push('', `!! ${sk.part} skipped: ${sk.reason}`);
   out.push('', '== Goals (issue 2)');
@@ -176,7 +177,8 @@ export function cardSection(r: EvalResult): string {
       `${t.tilesPerSecond.toFixed(0)} tiles/s at ${t.tileSize} px through \`classifyPixels\` (normalisation + onnxruntime + softmax), batch ${t.batchSize}, ` +
         `${t.threads} threads; batch size 1 in the same process: ${t.baselineBatch1TilesPerSecond.toFixed(0)} tiles/s (batching ×${t.speedup.toFixed(2)}). ` +
         `Load average ${t.loadAverage1m.toFixed(2)} on ${t.cpus} cores when measured (${r.machine.cpuModel}).` +
-        (t.loadAverage1m > t.cpus * 0.75 ? ' Other work was running at the time, so this is a lower bound; rerun `npm run eval` on an idle machine.' : ''),
+        ` CPU cost ${t.tilesPerCpuSecond.toFixed(1)} tiles per CPU-second, i.e. about ${t.idleEstimateTilesPerSecond.toFixed(0)} tiles/s with ${t.threads} cores to itself.` +
+        (t.loadAverage1m > t.cpus * 0.75 ? ' Other work was running at the time, so the measured rate is a lower bound; rerun `npm run eval` on an idle machine.' : ''),
     );
   }
   return out.join('\n');

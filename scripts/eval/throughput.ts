@@ -8,6 +8,10 @@ export interface ThroughputEval {
   tilesPerSecond: number;
   baselineBatch1TilesPerSecond: number;
   speedup: number;
+  /** tiles per CPU-second of this process (all onnxruntime threads), measured over the batched runs */
+  tilesPerCpuSecond: number;
+  /** tilesPerCpuSecond × threads: what the batched path would reach with its threads to itself on an idle machine */
+  idleEstimateTilesPerSecond: number;
   tilesTimed: number;
   loadAverage1m: number;
   cpus: number;
@@ -26,15 +30,22 @@ function randomTiles(n: number, size: number): Buffer[] {
 }
 
 /** Tiles per second through classifyPixels (normalisation + inference + softmax), for a loaded classifier. */
-async function rate(classifier: Classifier, tiles: Buffer[], minSeconds: number): Promise<{ perSecond: number; count: number }> {
+async function rate(
+  classifier: Classifier,
+  tiles: Buffer[],
+  minSeconds: number,
+): Promise<{ perSecond: number; count: number; cpuSeconds: number }> {
   await classifier.classifyPixels(tiles.slice(0, Math.min(tiles.length, classifier.batchSize))); // warm-up
   let count = 0;
+  const cpu = process.cpuUsage();
   const start = performance.now();
   while (performance.now() - start < minSeconds * 1000) {
     await classifier.classifyPixels(tiles);
     count += tiles.length;
   }
-  return { perSecond: count / ((performance.now() - start) / 1000), count };
+  const elapsed = (performance.now() - start) / 1000;
+  const used = process.cpuUsage(cpu);
+  return { perSecond: count / elapsed, count, cpuSeconds: (used.user + used.system) / 1e6 };
 }
 
 /** Batched throughput of the manifest's tile size, and the batch-size-1 baseline in the same process. */
@@ -58,6 +69,8 @@ export async function evalThroughput(manifestPath: string, threads: number | und
     tilesPerSecond: perSecond,
     baselineBatch1TilesPerSecond: baseline,
     speedup: perSecond / baseline,
+    tilesPerCpuSecond: (b1.count + b2.count) / (b1.cpuSeconds + b2.cpuSeconds),
+    idleEstimateTilesPerSecond: ((b1.count + b2.count) / (b1.cpuSeconds + b2.cpuSeconds)) * Math.min(batched.threads, os.cpus().length),
     tilesTimed: b1.count + b2.count + s1.count + s2.count,
     loadAverage1m,
     cpus: os.cpus().length,

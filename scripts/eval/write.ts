@@ -42,6 +42,8 @@ export function manifestMetrics(r: EvalResult): Record<string, unknown> {
       batchSize: t.batchSize,
       threads: t.threads,
       batch1TilesPerSecond: round(t.baselineBatch1TilesPerSecond, 1),
+      tilesPerCpuSecond: round(t.tilesPerCpuSecond, 1),
+      loadAverage1m: round(t.loadAverage1m, 2),
     },
     goalsMet: Object.fromEntries(r.goals.map((g) => [g.id, g.met])),
   };

@@ -4,7 +4,9 @@
  *
  *   npm run load                           starts its own server (tsx server/src/main.ts) on 127.0.0.1, temp data dir
  *   npm run load -- --url http://127.0.0.1:8080 --token <POPPY_BOOTSTRAP_TOKEN>   against a running local server
- * Options: --uploaders 10 --frames 120 --reviewers 5 --max-s 180 --batch 4 --json <file>
+ * Options: --uploaders 10 --frames 120 --reviewers 5 --sites 25 --max-s 180 --batch 4 --json <file>
+ * Reviewers work on sites seeded as phone snaps before the clock starts (each reviewer its own share, so no
+ * 409 conflicts are expected); uploaders send small generated frames with EXIF GPS in batches.
  * Bounded: refuses non-loopback URLs; stops after --max-s seconds whatever the state.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -28,6 +30,7 @@ const FRAMES = Number(option('frames', '120'));
 const REVIEWERS = Number(option('reviewers', '5'));
 const MAX_S = Number(option('max-s', '180'));
 const BATCH = Number(option('batch', '4'));
+const SEED_SITES = Number(option('sites', '25'));
 const JSON_OUT = option('json', '');
 const PASSWORD = 'load-test-password';
 
@@ -78,8 +81,7 @@ async function startServer(): Promise<{ base: string; token: string; child: Chil
       PORT: '0',
       HOST: '127.0.0.1',
       POPPY_DATA_DIR: dataDir,
-      POPPY_DEMO: '1',
-      POPPY_DEMO_PASSWORD: PASSWORD,
+      POPPY_DEMO: '0',
       POPPY_BOOTSTRAP_TOKEN: token,
       POPPY_LOG_LEVEL: 'info',
     },
@@ -145,12 +147,12 @@ async function main(): Promise<void> {
     token = option('token', process.env.POPPY_BOOTSTRAP_TOKEN ?? '');
     if (!token) throw new Error('--token (or POPPY_BOOTSTRAP_TOKEN) is needed with --url');
   } else {
-    console.log('starting a server on 127.0.0.1 with a temp data dir (demo flight on)...');
+    console.log('starting a server on 127.0.0.1 with a temp data dir...');
     server = await startServer();
     base = server.base;
     token = server.token;
   }
-  const deadline = Date.now() + MAX_S * 1000;
+  let deadline = Date.now() + 10 * 60_000; // setup bound; the measured phase gets MAX_S from its start
   const admin: Client = { headers: { authorization: `Bearer ${token}` } };
   try {
     const runId = randomBytes(3).toString('hex');
@@ -158,13 +160,21 @@ async function main(): Promise<void> {
     const framesPerUploader = Math.ceil(FRAMES / UPLOADERS);
     const frames = await Promise.all(Array.from({ length: UPLOADERS }, (_, u) => makeFlightFrames(framesPerUploader, { seed: Date.now() % 1e6 + u })));
 
-    // Let the demo flight finish first so reviewers have sites; bounded.
-    const demoWait = Date.now() + 90_000;
-    while (Date.now() < demoWait && !(await flightsSettled(base, admin)).settled) await sleep(500);
-
     const uploaders = await Promise.all(Array.from({ length: UPLOADERS }, (_, i) => tokenFor(base, admin, `load-op-${runId}-${i}`)));
     const reviewers = await Promise.all(Array.from({ length: REVIEWERS }, (_, i) => sessionFor(base, admin, `load-rev-${runId}-${i}`, 'reviewer')));
+    // Sites for the reviewers: phone snaps (each one becomes a site through the normal API), before the clock starts.
+    const officer = await sessionFor(base, admin, `load-off-${runId}`, 'officer');
+    const seedPhotos = await makeFlightFrames(SEED_SITES, { seed: 999, width: 640, height: 480 });
+    for (const [i, photo] of seedPhotos.entries()) {
+      const form = new FormData();
+      form.append('photo', new Blob([new Uint8Array(photo)], { type: 'image/jpeg' }), `seed-${i}.jpg`);
+      form.append('note', `load seed ${i}`);
+      await timed('POST /api/snaps (setup)', base, officer, 'POST', '/api/snaps', form);
+    }
+    const setup = book.summary();
+    const setupFirstErrors = [...book.firstErrors()];
     book.reset();
+    deadline = Date.now() + MAX_S * 1000;
 
     const started = performance.now();
     const ourFlights = new Set<number>();
@@ -227,11 +237,14 @@ async function main(): Promise<void> {
     console.log(`\nuploaders ${UPLOADERS}, reviewers ${REVIEWERS}; frames sent ${uploaded}, accepted ${accepted}; uploads took ${uploadS.toFixed(1)} s`);
     console.log(`processing: ${progress.processed}/${progress.total} frames ${progress.settled ? 'done' : 'NOT done (time bound reached)'} after ${totalS.toFixed(1)} s (${(progress.processed / totalS).toFixed(2)} frames/s)`);
     console.log(LatencyBook.format(table));
+    const setupErrors = setup.reduce((s, r) => s + r.errors, 0);
+    console.log(`setup (not timed): ${setup.map((r) => `${r.endpoint} n=${r.count} p50=${r.p50.toFixed(0)} ms`).join('; ')}`);
+    if (setupErrors) console.log(`setup errors: ${setupErrors}; first: ${setupFirstErrors.join(' | ')}`);
     const errors = table.reduce((s, r) => s + r.errors, 0);
     const review = table.find((r) => r.endpoint === 'POST /api/sites/:id/review');
     console.log(`\nerrors: ${errors}${errors ? `; first: ${book.firstErrors().join(' | ')}` : ''}`);
-    console.log(review ? `review p95: ${review.p95.toFixed(1)} ms (goal ≤ 100 ms)` : 'review: no sites to review (no demo sites?)');
-    const pass = errors === 0 && uploadsDone && (!review || review.p95 <= 100) && uploaded >= Math.min(FRAMES, 100);
+    console.log(review ? `review p95: ${review.p95.toFixed(1)} ms over ${review.count} decisions (goal ≤ 100 ms)` : 'review: NO decisions were made (no sites?)');
+    const pass = errors === 0 && setupErrors === 0 && uploadsDone && !!review && review.p95 <= 100 && uploaded >= Math.min(FRAMES, 100);
     console.log(pass ? 'GOALS MET' : 'GOALS NOT MET');
     if (JSON_OUT) fs.writeFileSync(JSON_OUT, JSON.stringify({ uploaded, accepted, uploadS, totalS, progress, endpoints: table, errors, pass }, null, 2));
     process.exitCode = pass ? 0 : 1;

@@ -79,6 +79,8 @@ function dms(deg: number): string {
   return `${d}/1 ${m}/1 ${s}/1000000`;
 }
 
+const localTime = (utcIso: string) => new Date(Date.parse(utcIso) + 8 * 3600_000).toISOString().slice(0, 19);
+
 const signed = (v: number, digits = 2) => `${v >= 0 ? '+' : ''}${v.toFixed(digits)}`;
 
 function djiXmp(f: DemoFramePlan): string {
@@ -107,7 +109,7 @@ function frameMetadata(f: DemoFramePlan, width: number, height: number): FrameMe
     focalLengthMm: CAMERA.focalMm,
     focalLength35mm: CAMERA.focal35,
     focalPlaneSensorWidthMm: null,
-    takenAtLocal: f.takenAt.slice(0, 19),
+    takenAtLocal: localTime(f.takenAt),
     takenAtUtc: f.takenAt.replace(/\.\d+Z$/, 'Z'),
     gps: { lat: f.lat, lon: f.lon, altitudeM: DEMO_GROUND_ELEVATION_M + f.relativeAltitudeM },
     gpsReason: null,
@@ -122,7 +124,8 @@ async function writeFrame(out: string, f: DemoFramePlan, width: number, height: 
   const camera = cameraModel(frameMetadata(f, width, height), {});
   const matrix = worldToPixelMatrix(camera, f.x, f.y);
   const raw = await rasterise(sceneSvg(scene, matrix, width, height), width, height, seed);
-  const exifTime = f.takenAt.slice(0, 19).replace('T', ' ').replace(/-/g, ':');
+  // cameras write local wall-clock time without a zone; Yunnan is UTC+8
+  const exifTime = localTime(f.takenAt).replace('T', ' ').replace(/-/g, ':');
   const utc = new Date(f.takenAt);
   const file = path.join(out, f.file);
   await sharp(raw, { raw: { width, height, channels: 3 } })

@@ -38,6 +38,8 @@ def parse_args(argv):
     p.add_argument('--threads', type=int, default=2)
     p.add_argument('--time-budget-s', type=float, default=0, help='stop starting new batches after this (0 = none)')
     p.add_argument('--provisional', action='store_true', help='mark the checkpoint as a provisional short run')
+    p.add_argument('--rethreshold', action='store_true',
+                   help='no training: re-run validation on the saved checkpoint and re-choose the thresholds')
     return p.parse_args(argv)
 
 
@@ -149,8 +151,8 @@ def choose_closeup(scores, positive):
     else:
         ok = [(rates(scores, positive, t)[0], t) for t in cands if rates(scores, positive, t)[1] <= 0.05]
         t = max(ok)[1] if ok else 0.5
-    below = scores[positive & (scores < t)]
-    t = float(t if len(below) == 0 else (t + below.max()) / 2)  # midway to the next positive, not on a sample
+    below = scores[scores < t]
+    t = float(t if len(below) == 0 else (t + below.max()) / 2)  # midway to the next lower sample: same val rates
     return min(max(t, 0.05), 0.95)
 
 
@@ -202,6 +204,21 @@ def validate(model, args):
 
 # ---------------------------------------------------------------- training
 
+def thresholds_of(val):
+    return {'closeup': val['closeup']['threshold'], 'closeupUncertainLow': val['closeup']['uncertainLow'],
+            'droneTile': val['drone']['threshold']}
+
+
+def rethreshold():
+    ckpt = torch.load(CHECKPOINT, map_location='cpu')
+    model = build_model(None)
+    model.load_state_dict(ckpt['state_dict'])
+    val = validate(model, None)
+    print('validation', json.dumps(val), flush=True)
+    ckpt['validation'], ckpt['thresholds'] = val, thresholds_of(val)
+    torch.save(ckpt, CHECKPOINT)
+
+
 def main(argv):
     args = parse_args(argv)
     seed = CONFIG['seed']
@@ -209,6 +226,8 @@ def main(argv):
     np.random.seed(seed)
     torch.manual_seed(seed)
     torch.set_num_threads(args.threads)
+    if args.rethreshold:
+        return rethreshold()
     sizes = [int(s) for s in args.sizes.split(',')]
     full = CONFIG['inputSize']
 
@@ -297,8 +316,7 @@ def main(argv):
     log('validation', json.dumps(val))
     torch.save({
         'state_dict': model.state_dict(), 'labels': LABEL_IDS, 'validation': val,
-        'thresholds': {'closeup': val['closeup']['threshold'], 'closeupUncertainLow': val['closeup']['uncertainLow'],
-                       'droneTile': val['drone']['threshold']},
+        'thresholds': thresholds_of(val),
         'training': {'epochs': args.epochs, 'epochsCompleted': epoch, 'sizes': sizes + [full],
                      'fullSizeFraction': args.full_size_fraction,
                      'steps': step, 'batch': args.batch, 'lr': args.lr, 'optimizer': 'AdamW (backbone lr/5), cosine',

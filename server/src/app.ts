@@ -57,6 +57,8 @@ const API_ROUTERS: ((deps: AppDeps) => Router)[] = [
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  // API answers are no-store; hashing multi-megabyte GeoJSON for an ETag only costs event-loop time
+  app.set('etag', false);
   app.set('trust proxy', false);
   app.set('query parser', 'simple');
   app.locals.store = deps.store;

@@ -6,12 +6,14 @@ import { loadConfig, type Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 import { isFreshDataDir, openStore, type Store } from './store/index.js';
 import { Classifier } from './model/classifier.js';
+import { defaultManifestPath } from './model/manifest.js';
 import { processFrame } from './pipeline/processFrame.js';
 import { JobEvents } from './jobs/events.js';
 import { WorkerPool, type FrameProcessor } from './jobs/worker.js';
 import { ThreadedFrameProcessor } from './jobs/threadedProcessor.js';
 import { ingestPath } from './jobs/ingest.js';
 import { SseHub } from './http/sse.js';
+import { precomputeDerived } from './http/derived.js';
 import { ensureDemoUsers, formatDemoUsers } from './auth/demoUsers.js';
 
 const DEMO_FLIGHT_NAME = 'Demo flight';
@@ -51,6 +53,21 @@ async function loadClassifier(config: Config, logger: Logger): Promise<Classifie
   }
 }
 
+async function startFrameThreads(config: Config, logger: Logger): Promise<ThreadedFrameProcessor | null> {
+  let manifestPath: string;
+  try {
+    manifestPath = config.modelPath ?? defaultManifestPath();
+  } catch {
+    return null; // loadClassifier reports the missing model
+  }
+  try {
+    return await ThreadedFrameProcessor.start({ manifestPath, ortThreads: config.ortThreads, count: config.workers, logger });
+  } catch (err) {
+    logger.error({ err: (err as Error).message }, 'frame threads failed to start; frames are processed in the main thread');
+    return null;
+  }
+}
+
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel });
@@ -60,29 +77,28 @@ async function main(): Promise<void> {
   // partial uploads of a previous process
   fs.rmSync(path.join(store.dataDir, 'tmp'), { recursive: true, force: true });
 
-  const classifier = await loadClassifier(config, logger);
+  // the main-thread classifier (snaps) and the frame threads' sessions load in parallel
+  const [classifier, threads] = await Promise.all([loadClassifier(config, logger), startFrameThreads(config, logger)]);
   const events = new JobEvents();
   const sse = new SseHub();
   const app = createApp({ config, store, logger, model: classifier?.manifest ?? null, classifier, events, sse });
 
-  let threads: ThreadedFrameProcessor | null = null;
   let frameProcessor: FrameProcessor | null = null;
+  if (!classifier) await threads?.close();
   if (classifier) {
-    try {
-      threads = await ThreadedFrameProcessor.start({
-        manifestPath: classifier.manifest.manifestPath,
-        ortThreads: config.ortThreads,
-        count: config.workers,
-        logger,
-      });
-      frameProcessor = threads.process;
-    } catch (err) {
-      // still correct, only less responsive: inference then shares the event loop with HTTP
-      logger.error({ err: (err as Error).message }, 'frame threads failed to start; processing frames in the main thread');
-      frameProcessor = (file, overrides) => processFrame(file, overrides, classifier);
-    }
+    // without threads still correct, only less responsive: inference then shares the event loop with HTTP
+    frameProcessor = threads ? threads.process : (file, overrides) => processFrame(file, overrides, classifier);
   }
-  const pool = frameProcessor ? new WorkerPool({ store, events, logger, concurrency: config.workers, process: frameProcessor }) : null;
+  const pool = frameProcessor
+    ? new WorkerPool({
+        store,
+        events,
+        logger,
+        concurrency: config.workers,
+        process: frameProcessor,
+        onFrameDone: (image, detections) => precomputeDerived(store.paths.derived, store.paths.originals, image.sha256, detections),
+      })
+    : null;
 
   if (demo) {
     const users = await ensureDemoUsers(store, config.demoPassword);
@@ -92,11 +108,11 @@ async function main(): Promise<void> {
   pool?.start();
 
   const server = app.listen(config.port, config.host);
+  server.requestTimeout = 0; // uploads of many large frames may take long; headersTimeout still guards slow clients
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);
   });
-  server.requestTimeout = 0; // uploads of many large frames may take long; headersTimeout still guards slow clients
   const port = (server.address() as AddressInfo).port;
   logger.info(
     { port, host: config.host, dataDir: config.dataDir, model: classifier ? `${classifier.manifest.name}-${classifier.manifest.version}` : null, workers: pool ? config.workers : 0, demo },

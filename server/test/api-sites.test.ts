@@ -1,4 +1,6 @@
 import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fakeProcessor, waitFor } from './helpers/fakeProcessor.js';
@@ -206,6 +208,18 @@ describe('sites, review and exports API', () => {
     const cm = await sharp(Buffer.from(await crop.arrayBuffer())).metadata();
     // box 30×20 + 24 px margin each side, clamped to the 120×80 frame: 16..94 × 0..64 → 78×64, turned upright: 64×78
     expect([cm.width, cm.height]).toEqual([64, 78]);
+
+    // the worker prepared them after the frame; made on request (cache removed) they are the same size
+    expect(fs.existsSync(path.join(s.dataDir, 'derived', 'crops', `${det.id}.jpg`))).toBe(true);
+    fs.rmSync(path.join(s.dataDir, 'derived'), { recursive: true, force: true });
+    const again = await sharp(Buffer.from(await (await s.fetch(`/api/detections/${det.id}/crop`)).arrayBuffer())).metadata();
+    expect([again.width, again.height]).toEqual([64, 78]);
+    const thumbAgain = await sharp(Buffer.from(await (await s.fetch(`/api/images/${image.id}/thumb`)).arrayBuffer())).metadata();
+    expect([thumbAgain.width, thumbAgain.height]).toEqual([80, 120]);
+
+    const siteCrop = await s.fetch(`/api/sites/${det.siteId}/crop`);
+    expect(siteCrop.status).toBe(200);
+    expect(Buffer.from(await siteCrop.arrayBuffer()).equals(Buffer.from(await (await s.fetch(`/api/detections/${det.id}/crop`)).arrayBuffer()))).toBe(true);
 
     const fp = (await (await s.fetch(`/api/flights/${flightId}/footprints`)).json()) as FC;
     const kinds = fp.features.map((f) => f.properties.kind);

@@ -49,6 +49,12 @@ describe('flights and uploads API', () => {
     expect(broken.status).toBe(400);
     expect(await broken.json()).toMatchObject({ error: 'invalid_json' });
 
+    // numbers typed into a form arrive as strings
+    const typed = await s.fetch('/api/flights', { method: 'POST', json: { name: 'typed', altitudeAglM: '60', groundElevationM: '' } });
+    expect(typed.status).toBe(201);
+    expect(await typed.json()).toMatchObject({ altitudeAglM: 60, groundElevationM: null });
+    expect((await s.fetch('/api/flights', { method: 'POST', json: { name: 'x', altitudeAglM: 0.5 } })).status).toBe(400);
+
     expect((await s.fetch('/api/flights/999999')).status).toBe(404);
     expect((await s.fetch('/api/flights/abc')).status).toBe(400);
     const unknown = await s.fetch('/api/nothing-here');

@@ -16,12 +16,13 @@ interface Run {
   stderr: string;
 }
 
-function classify(args: string[], cwd = REPO_ROOT): Promise<Run> {
+/** Runs the CLI the way `npm run -s classify` does: in the repository root, with INIT_CWD = where the user typed it. */
+function classify(args: string[], callerDir = REPO_ROOT): Promise<Run> {
   const tsx = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
   return new Promise((resolve, reject) => {
     const child = spawn(tsx, [path.join(REPO_ROOT, 'server/src/cli/classify.ts'), ...args], {
-      cwd,
-      env: { ...process.env, POPPY_MODEL: manifestPath ?? '' },
+      cwd: REPO_ROOT,
+      env: { ...process.env, POPPY_MODEL: manifestPath ?? '', INIT_CWD: callerDir },
     });
     let stdout = '';
     let stderr = '';

@@ -113,6 +113,31 @@ describe('durable frame jobs', () => {
     store.close();
   });
 
+  it('retries failed frames over HTTP, one by one or the whole flight', async () => {
+    const { startTestServer, uploadForm } = await import('./helpers/server.js');
+    let failing = true;
+    const s = await startTestServer({ process: fakeProcessor({ failWhen: () => (failing ? 'decoder gave up' : null) }).process, idlePollMs: 50 });
+    try {
+      const { id } = (await (await s.fetch('/api/flights', { method: 'POST', json: { name: 'retry' } })).json()) as { id: number };
+      const frames = await Promise.all([1, 2].map((i) => makeTestJpeg({ lat: 1, lon: 1, seed: i })));
+      await s.fetch(`/api/flights/${id}/images`, { method: 'POST', body: uploadForm(frames.map((d, i) => ({ name: `${i}.jpg`, data: d }))) });
+      await waitFor(() => s.store.flights.get(id)!.status === 'failed', 10_000, 'all failed');
+      const [a] = s.store.images.listByFlight(id);
+      expect(a.error).toBe('decoder gave up');
+      failing = false;
+      const one = await s.fetch(`/api/images/${a.id}/retry`, { method: 'POST' });
+      expect(one.status).toBe(202);
+      await waitFor(() => s.store.images.get(a.id)!.status === 'done', 10_000, 'one retried');
+      expect((await s.fetch(`/api/images/${a.id}/retry`, { method: 'POST' })).status).toBe(409);
+      const all = await s.fetch(`/api/flights/${id}/retry`, { method: 'POST' });
+      expect(all.status).toBe(202);
+      expect(((await all.json()) as { retried: number[] }).retried).toHaveLength(1);
+      await waitFor(() => s.store.flights.get(id)!.status === 'done', 10_000, 'flight done');
+    } finally {
+      await s.close();
+    }
+  });
+
   it('fails a frame that took the process down repeatedly instead of crash-looping', async () => {
     const dataDir = tempDataDir();
     dirs.push(dataDir);

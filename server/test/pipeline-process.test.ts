@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
@@ -78,7 +79,9 @@ describe('processFrame', () => {
     expect(r.detections.every((d) => d.lat === null && d.errorRadiusM === null)).toBe(true);
   });
 
-  it('rejects bytes that are not an image', async () => {
+  it('rejects bytes that are not an image, and truncated JPEGs', async () => {
     await expect(processFrame(Buffer.from('garbage'), {}, new PetalColourClassifier())).rejects.toThrow();
+    const truncated = fs.readFileSync(path.join(DEMO_DIR, 'DJI_0001.JPG')).subarray(0, 200_000);
+    await expect(processFrame(truncated, {}, new PetalColourClassifier())).rejects.toThrow(/premature|truncated|end of|corrupt/i);
   });
 });

@@ -39,7 +39,12 @@ function parseOptions(argv: string[]): Options | 'help' {
   const topK = values.top === undefined ? DEFAULT_TOP_K : Number(values.top);
   if (!Number.isInteger(topK) || topK < 1) throw new UsageError(`--top must be a positive integer, got "${values.top}"`);
   if (positionals.length === 0) throw new UsageError('no image given');
-  return { json: values.json ?? false, topK, manifestPath: values.model && path.resolve(values.model), files: positionals };
+  return { json: values.json ?? false, topK, manifestPath: values.model && fromCallerDir(values.model), files: positionals };
+}
+
+/** `npm run` starts scripts in the repository root; relative paths are meant from where the user typed the command. */
+function fromCallerDir(p: string): string {
+  return path.resolve(process.env.INIT_CWD ?? process.cwd(), p);
 }
 
 function verdict(c: Classification, uncertainLow: number): string {
@@ -75,12 +80,12 @@ async function main(argv: string[]): Promise<number> {
   const chunkSize = Math.max(classifier.batchSize, 16);
   for (let start = 0; start < opts.files.length; start += chunkSize) {
     const files = opts.files.slice(start, start + chunkSize);
-    const settled = await classifier.classifyFilesSettled(files, { topK: opts.topK });
+    const settled = await classifier.classifyFilesSettled(files.map(fromCallerDir), { topK: opts.topK });
     const lines = settled.map((s, i) => {
       const file = files[i];
       if (!s.ok) {
         failed++;
-        const message = s.error.message.replace(`cannot read image ${file}: `, '');
+        const message = s.error.message.replace(`cannot read image ${fromCallerDir(file)}: `, '');
         return opts.json ? JSON.stringify({ file, error: message }) : `${file}\terror: ${message}`;
       }
       const c = s.result;

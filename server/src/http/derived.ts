@@ -27,9 +27,12 @@ async function cached(file: string, build: () => Promise<Buffer>): Promise<strin
 }
 
 /** A JPEG thumbnail or preview of an original, the right way up, cached under derived/<sha256>/. */
+const derivedPath = (derivedDir: string, sha256: string, kind: DerivedKind) => path.join(derivedDir, sha256.slice(0, 2), sha256, `${kind}.jpg`);
+const cropPath = (derivedDir: string, detectionId: number) => path.join(derivedDir, 'crops', `${detectionId}.jpg`);
+
 export function derivedImage(derivedDir: string, originalsDir: string, sha256: string, kind: DerivedKind): Promise<string> {
   const size = DERIVED_SIZES[kind];
-  return cached(path.join(derivedDir, sha256.slice(0, 2), sha256, `${kind}.jpg`), () =>
+  return cached(derivedPath(derivedDir, sha256, kind), () =>
     sharp(path.join(originalsDir, sha256), { limitInputPixels: MAX_INPUT_PIXELS })
       .rotate()
       .resize(size, size, { fit: 'inside', withoutEnlargement: true })
@@ -66,7 +69,7 @@ export function cropRect(box: Box, width: number, height: number): { left: numbe
  * EXIF rotation), so the crop is cut first and rotated after.
  */
 export function detectionCrop(derivedDir: string, originalsDir: string, sha256: string, detectionId: number, box: Box): Promise<string> {
-  return cached(path.join(derivedDir, 'crops', `${detectionId}.jpg`), async () => {
+  return cached(cropPath(derivedDir, detectionId), async () => {
     const src = path.join(originalsDir, sha256);
     const meta = await sharp(src, { limitInputPixels: MAX_INPUT_PIXELS }).metadata();
     const rect = cropRect(box, meta.width ?? 1, meta.height ?? 1);
@@ -91,5 +94,47 @@ export function orientationOps(orientation: number): { angle: number; flop: bool
     case 7: return { angle: 90, flop: true, flip: false };
     case 8: return { angle: 270, flop: false, flip: false };
     default: return { angle: 0, flop: false, flip: false };
+  }
+}
+
+/** Mirrors/rotates an image the right way up per its EXIF orientation (for pixels that lost their metadata). */
+function upright(img: sharp.Sharp, orientation: number): sharp.Sharp {
+  const { angle, flop, flip } = orientationOps(orientation);
+  if (flop) img = img.flop();
+  if (flip) img = img.flip();
+  return angle ? img.rotate(angle) : img;
+}
+
+/**
+ * Builds a processed frame's thumbnail, preview and detection crops from ONE decode of the original, so the review
+ * app finds them ready (a crop made on request decodes the whole frame). Skips what is already cached.
+ */
+export async function precomputeDerived(
+  derivedDir: string,
+  originalsDir: string,
+  sha256: string,
+  detections: { id: number; box: Box }[],
+): Promise<void> {
+  const todoKinds = (Object.keys(DERIVED_SIZES) as DerivedKind[]).filter((k) => !fs.existsSync(derivedPath(derivedDir, sha256, k)));
+  const todoCrops = detections.filter((d) => !fs.existsSync(cropPath(derivedDir, d.id)));
+  if (todoKinds.length === 0 && todoCrops.length === 0) return;
+  const src = path.join(originalsDir, sha256);
+  const orientation = (await sharp(src, { limitInputPixels: MAX_INPUT_PIXELS }).metadata()).orientation ?? 1;
+  const { data, info } = await sharp(src, { limitInputPixels: MAX_INPUT_PIXELS }).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  const raw = { raw: { width: info.width, height: info.height, channels: info.channels } } as const;
+  for (const kind of todoKinds) {
+    const size = DERIVED_SIZES[kind];
+    await cached(derivedPath(derivedDir, sha256, kind), () =>
+      upright(sharp(data, raw), orientation)
+        .resize(size, size, { fit: 'inside', withoutEnlargement: true })
+        .jpeg({ quality: kind === 'thumb' ? 75 : 85 })
+        .toBuffer(),
+    );
+  }
+  for (const d of todoCrops) {
+    await cached(cropPath(derivedDir, d.id), async () => {
+      const cut = await sharp(data, raw).extract(cropRect(d.box, info.width, info.height)).png({ compressionLevel: 0 }).toBuffer();
+      return upright(sharp(cut), orientation).resize(CROP_MAX_PX, CROP_MAX_PX, { fit: 'inside', withoutEnlargement: true }).jpeg({ quality: 85 }).toBuffer();
+    });
   }
 }

@@ -3,6 +3,7 @@
  * on the calling thread (its Promise only defers the call), so inference in the main thread would stall every
  * HTTP request for whole batches; here it stalls only this thread.
  */
+import os from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { Classifier } from '../model/classifier.js';
 import { processFrame } from '../pipeline/processFrame.js';
@@ -22,6 +23,15 @@ export type FrameThreadReply =
 
 const port = parentPort!;
 const data = workerData as FrameThreadData;
+
+// Batch inference yields the CPU to the HTTP thread (reviewers keep ~ms answers while a flight is processed). On
+// Linux the nice value is per thread, and onnxruntime's intra-op threads, created by Classifier.load below,
+// inherit it.
+try {
+  os.setPriority(0, 10);
+} catch {
+  // not permitted on this system: runs at normal priority
+}
 
 let classifier: Classifier;
 try {

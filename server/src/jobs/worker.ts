@@ -24,6 +24,8 @@ export interface WorkerPoolOptions {
   leaseMs?: number;
   /** fallback poll when no wake-up arrives (e.g. jobs queued by another process) */
   idlePollMs?: number;
+  /** after a frame is committed (e.g. to prepare its thumbnails and crops); errors are only logged */
+  onFrameDone?: (image: { id: number; sha256: string }, detections: Detection[]) => Promise<void>;
 }
 
 class LeaseLost extends Error {}
@@ -216,6 +218,10 @@ export class WorkerPool {
       const detections = commitFrame(store, job, this.owner, flightId, result, durationMs);
       logger.info({ imageId: image.id, flightId, detections: detections.length, ms: Math.round(durationMs) }, 'frame processed');
       events.frame({ flightId, imageId: image.id, status: 'done', detections: detections.length });
+      if (this.o.onFrameDone) {
+        // derived images are a cache: the next frame waits for them only so that they do not pile up in memory
+        await this.o.onFrameDone(image, detections).catch((err) => logger.warn({ err, imageId: image.id }, 'preparing derived images failed'));
+      }
     } catch (err) {
       if (err instanceof LeaseLost) {
         logger.warn({ jobId: job.id }, 'lease lost while processing; result dropped, the other owner finishes it');

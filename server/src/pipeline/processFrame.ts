@@ -48,6 +48,8 @@ export interface FrameStats {
   locateMs: number;
   totalMs: number;
   tiles: number;
+  /** extra tiles classified to re-centre detections (their time is in tileMs/inferMs) */
+  refineTiles: number;
 }
 
 export interface FrameResult {
@@ -109,6 +111,8 @@ export async function processFrame(
   }
   const t3 = now();
   const merged = mergeDetections(plan, scores, threshold, metadata);
+  let refineMs = 0;
+  let refineTiles = 0;
   if (opts.refine !== false) {
     const ta = now();
     const rectsPer = merged.slice(0, MAX_REFINED_DETECTIONS).map((d) => refinementRects(d, plan, frame));
@@ -119,16 +123,17 @@ export async function processFrame(
     tileMs += tb - ta;
     inferMs += now() - tb;
     rectsPer.forEach((rects, i) => recentre(merged[i], rects, refined.slice(i * 9, i * 9 + 9), threshold, plan, metadata));
+    refineMs = now() - ta;
+    refineTiles = flat.length;
   }
   frame.data = Buffer.alloc(0); // let the frame go before locating
-  const t4a = now();
   const detections: LocatedDetection[] = merged.map((d) => {
     const g = locatePixel(camera, d.centre.x, d.centre.y);
     return { ...d, lat: g?.lat ?? null, lon: g?.lon ?? null, errorRadiusM: g?.errorRadiusM ?? null, locateMethod: g?.method ?? null };
   });
   const footprint = frameFootprint(camera);
   const t4 = now();
-  const locateMs = t4 - t4a;
+  const locateMs = t4 - t3 - refineMs; // merge + ground positions + footprint
 
   return {
     metadata,
@@ -151,6 +156,7 @@ export async function processFrame(
       locateMs,
       totalMs: t4 - t0,
       tiles: plan.tiles.length,
+      refineTiles,
     },
   };
 }

@@ -131,7 +131,7 @@ async function runSnap(deps: SnapDeps, input: SnapInput): Promise<SnapOutcome> {
   }
 
   // Header only, so no pixel limit here: the size check below answers a decompression bomb with a clear 413.
-  const meta = await sharp(photo, { limitInputPixels: false }).metadata().catch(() => null);
+  const [meta, exif] = await Promise.all([sharp(photo, { limitInputPixels: false }).metadata().catch(() => null), readPhotoExif(photo)]);
   if (!meta?.width || !meta.height) throw new SnapRejected('unreadable_photo', `The ${type.toUpperCase()} photo cannot be read; it may be truncated or damaged.`);
   const megapixels = (meta.width * meta.height) / 1e6;
   if (meta.width * meta.height > MAX_INPUT_PIXELS) {
@@ -141,7 +141,6 @@ async function runSnap(deps: SnapDeps, input: SnapInput): Promise<SnapOutcome> {
     );
   }
 
-  const exif = await readPhotoExif(photo);
   const location = chooseLocation(exif, input.position);
   if (!location) {
     throw new SnapRejected(

@@ -62,7 +62,7 @@ export function createFlightsRepo({ db }: StoreContext) {
     const c = counts.get(row.id) as Counts;
     const pending = c.queued + c.processing;
     let etaS: number | null = null;
-    if (pending > 0) {
+    if (pending > 0 && workers > 0) {
       const avgMs = (recentDurations.get() as { avg: number | null }).avg;
       const ahead = (queueAhead.get(row.id) as { n: number }).n || pending;
       etaS = Math.max(1, Math.round((ahead * (avgMs ? avgMs / 1000 : DEFAULT_FRAME_S)) / Math.max(1, workers)));
@@ -84,9 +84,10 @@ export function createFlightsRepo({ db }: StoreContext) {
     };
   }
 
-  let workers = 1;
+  // 0 until a worker pool starts (no model: frames wait, and no ETA can be given)
+  let workers = 0;
   return {
-    /** the worker count, for ETAs */
+    /** the worker count, for ETAs; 0 = nothing is processing frames */
     setWorkers(n: number): void {
       workers = n;
     },

@@ -48,6 +48,8 @@ export interface TestServerOptions {
   classifier?: Classifier | null;
   workers?: number;
   idlePollMs?: number;
+  /** prepare thumbnails, previews and crops after each frame as main.ts does (default true) */
+  precompute?: boolean;
   /** with `classifier`: process frames in worker threads as main.ts does (default true) */
   threaded?: boolean;
 }
@@ -98,7 +100,16 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     }
   }
   if (processor) {
-    pool = new WorkerPool({ store, events, logger, process: processor, concurrency: opts.workers ?? 1, idlePollMs: opts.idlePollMs ?? 200 });
+    const { precomputeDerived } = await import('../../src/http/derived.js');
+    pool = new WorkerPool({
+      store,
+      events,
+      logger,
+      process: processor,
+      concurrency: opts.workers ?? 1,
+      idlePollMs: opts.idlePollMs ?? 200,
+      onFrameDone: opts.precompute === false ? undefined : (image, dets) => precomputeDerived(store.paths.derived, store.paths.originals, image.sha256, dets),
+    });
     pool.start();
   }
   const server: Server = await new Promise((resolve) => {
@@ -128,6 +139,12 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     },
   };
 }
+
+/** Children still running when the test process exits (e.g. after a test timeout) are killed, never left behind. */
+const liveChildren = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const c of liveChildren) c.kill('SIGKILL');
+});
 
 export interface SpawnedServer {
   url: string;
@@ -164,6 +181,8 @@ export async function spawnServer(opts: { env?: Record<string, string>; dataDir?
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  liveChildren.add(child);
+  child.once('exit', () => liveChildren.delete(child));
   let out = '';
   child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
   child.stderr!.on('data', (b: Buffer) => (out += b.toString()));

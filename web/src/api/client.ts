@@ -10,6 +10,14 @@ export function getCsrfToken(): string | null {
   return csrfToken;
 }
 
+const unauthorizedListeners = new Set<() => void>();
+
+/** Called when an API request answers 401 (the session expired or was revoked); returns an unsubscribe function. */
+export function onUnauthorized(fn: () => void): () => void {
+  unauthorizedListeners.add(fn);
+  return () => unauthorizedListeners.delete(fn);
+}
+
 export class ApiError extends Error {
   constructor(
     public status: number,
@@ -35,6 +43,7 @@ export async function api<T>(path: string, init: RequestInit & { json?: unknown 
   const type = res.headers.get('content-type') ?? '';
   const payload: unknown = type.includes('json') ? await res.json() : await res.text();
   if (!res.ok) {
+    if (res.status === 401 && !path.startsWith('/api/auth/')) unauthorizedListeners.forEach((fn) => fn());
     const p = (payload ?? {}) as { error?: string; message?: string };
     throw new ApiError(res.status, p.error ?? `http_${res.status}`, p.message ?? res.statusText, payload);
   }

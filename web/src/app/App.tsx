@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { onUnauthorized } from '../api/client.js';
 import { Login } from '../auth/Login.js';
 import { hasRole, useSession, type SessionUser } from '../auth/useSession.js';
 import { FlightsPage } from '../flights/FlightsPage.js';
@@ -82,7 +83,8 @@ function Workspace({ user, onLogout }: { user: SessionUser; onLogout: () => void
 
 export function App() {
   useLang();
-  const { state, login, logout } = useSession();
+  const { state, login, logout, expire } = useSession();
+  useEffect(() => onUnauthorized(expire), [expire]);
   if (state.status === 'loading') return <p className="muted empty">{t('common.loading')}</p>;
   if (state.status === 'anonymous') {
     return (

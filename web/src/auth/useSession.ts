@@ -67,5 +67,11 @@ export function useSession() {
     }
   }, []);
 
-  return { state, login, logout };
+  /** The server no longer knows this session (expired, revoked): back to the login form, saying why. */
+  const expire = useCallback(() => {
+    setCsrfToken(null);
+    setState({ status: 'anonymous', error: 'common.sessionExpired' });
+  }, []);
+
+  return { state, login, logout, expire };
 }

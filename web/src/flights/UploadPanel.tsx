@@ -52,6 +52,15 @@ export function UploadPanel({ flightId, onUploaded }: { flightId: Id; onUploaded
     wasFinished.current = totals.finished;
   });
 
+  // Closing the tab would drop the remaining files: ask first.
+  const uploading = !totals.finished;
+  useEffect(() => {
+    if (!uploading) return;
+    const warn = (e: BeforeUnloadEvent) => e.preventDefault();
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, [uploading]);
+
   async function onDrop(e: DragEvent) {
     e.preventDefault();
     setDragging(false);

@@ -44,6 +44,7 @@ export function SiteMap({ sites, selected, onSelect, overlays, showFootprints, s
   const mapRef = useRef<L.Map | null>(null);
   const markers = useRef<L.LayerGroup | null>(null);
   const selection = useRef<L.LayerGroup | null>(null);
+  const selectionRenderer = useRef<L.Renderer | null>(null);
   const overlayLayer = useRef<L.LayerGroup | null>(null);
   const index = useRef<Supercluster<ClusterProps, ClusterProps> | null>(null);
   const onSelectRef = useRef(onSelect);
@@ -61,6 +62,9 @@ export function SiteMap({ sites, selected, onSelect, overlays, showFootprints, s
     const renderer = L.canvas({ padding: 0.3 });
     overlayLayer.current = L.layerGroup().addTo(map);
     markers.current = L.layerGroup().addTo(map);
+    // the selected site sits above cluster icons (marker pane 600), so it stays visible inside a cluster
+    map.createPane('selection').style.zIndex = '650';
+    selectionRenderer.current = L.svg({ pane: 'selection' });
     selection.current = L.layerGroup().addTo(map);
     (markers.current as L.LayerGroup & { renderer?: L.Renderer }).renderer = renderer;
     mapRef.current = map;
@@ -172,8 +176,9 @@ export function SiteMap({ sites, selected, onSelect, overlays, showFootprints, s
   function buildIndex() {
     performance.mark('poppy:cluster-start');
     const sc = new Supercluster<ClusterProps, ClusterProps>({
-      radius: 60,
-      maxZoom: 18,
+      radius: 50,
+      extent: 256, // Leaflet tiles are 256 px, so the radius is in screen pixels
+      maxZoom: 16, // closer in, every site is drawn on its own
       map: (p) => ({
         id: p.id,
         status: p.status,
@@ -259,10 +264,14 @@ export function SiteMap({ sites, selected, onSelect, overlays, showFootprints, s
     const [lon, lat] = toMapLonLat(selected.geometry.coordinates[0], selected.geometry.coordinates[1], basemap.gcj02);
     const p = selected.properties;
     if (p.errorRadiusM > 0) {
-      group.addLayer(L.circle([lat, lon], { radius: p.errorRadiusM, color: statusColor[p.status], weight: 1, fillOpacity: 0.08, interactive: false }));
+      group.addLayer(
+        L.circle([lat, lon], { radius: p.errorRadiusM, color: statusColor[p.status], weight: 1, fillOpacity: 0.08, interactive: false, pane: 'selection', renderer: selectionRenderer.current! }),
+      );
     }
     group.addLayer(
-      L.circleMarker([lat, lon], { radius: 11, color: '#0b1520', weight: 3, fillColor: statusColor[p.status], fillOpacity: 0.9, interactive: false }),
+      L.circleMarker([lat, lon], {
+        radius: 11, color: '#0b1520', weight: 3, fillColor: statusColor[p.status], fillOpacity: 0.9, interactive: false, pane: 'selection', renderer: selectionRenderer.current!,
+      }),
     );
     if (!map.getBounds().pad(-0.1).contains([lat, lon])) map.panTo([lat, lon], { animate: false });
   }, [selected, basemap.gcj02]);

@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { api } from '../api/client.js';
+import { takePrefetchedSites } from '../api/prefetch.js';
 import { normaliseSiteDetail } from '../api/siteDetail.js';
 import type { AppConfig, FeatureCollection, Flight, GeoFeature, Id, SiteFeature } from '../api/types.js';
 import { ExportLinks } from '../exports/ExportLinks.js';
@@ -11,7 +12,7 @@ import { SiteMap } from '../map/SiteMap.js';
 import { ConflictNotice } from './ConflictNotice.js';
 import { ReviewController, type ReviewDeps } from './controller.js';
 import { Filters } from './Filters.js';
-import { reviewActionFor } from './keys.js';
+import { isTypingTarget, reviewActionFor } from './keys.js';
 import { KeyHints } from './KeyHints.js';
 import { defaultFilters, siteQuery, type QueueFilters } from './queue.js';
 import { QueueList } from './QueueList.js';
@@ -19,7 +20,7 @@ import { SitePanel } from './SitePanel.js';
 
 export const httpReviewDeps: ReviewDeps = {
   fetchSites: async (query) =>
-    (await api<FeatureCollection<SiteFeature>>(`/api/sites${query ? `?${query}` : ''}`)).features,
+    (await takePrefetchedSites(query)) ?? (await api<FeatureCollection<SiteFeature>>(`/api/sites${query ? `?${query}` : ''}`)).features,
   fetchDetail: async (id) => normaliseSiteDetail(await api(`/api/sites/${encodeURIComponent(String(id))}`)),
   sendReview: (id, body) => api(`/api/sites/${encodeURIComponent(String(id))}/review`, { method: 'POST', json: body }),
   preloadImage: (url) => {
@@ -87,6 +88,8 @@ export function ReviewPage({ config, flights, canReview, deps = httpReviewDeps, 
 
   useEffect(() => {
     function onKey(e: KeyboardEvent) {
+      // Esc leaves a filter field or the note, so the review keys work again
+      if (e.key === 'Escape' && isTypingTarget(e.target)) (e.target as HTMLElement).blur();
       const action = reviewActionFor(e);
       if (!action) return;
       if (!canReview && (action === 'confirm' || action === 'reject' || action === 'undo')) return;

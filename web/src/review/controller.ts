@@ -145,6 +145,8 @@ export class ReviewController {
       this.loadId++;
       const currentId = this.order[this.index];
       this.sites.clear();
+      // detections may have been added while frames were processed: refetch details as they are shown
+      for (const k of this.details.keys()) this.staleDetails.add(k);
       for (const f of features) {
         const k = key(f.properties.id);
         const local = opts.keepPosition ? this.localOverride(k, f) : f;

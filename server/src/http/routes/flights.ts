@@ -7,11 +7,15 @@ import { notFound } from '../errors.js';
 import { parse, parseId } from '../validate.js';
 import { sseHeaders, sseSend } from '../sse.js';
 
+/** A number, also when a form sends it as a numeric string; "" means not given. */
+const optionalNumber = (schema: z.ZodNumber) =>
+  z.preprocess((v) => (v === '' ? null : typeof v === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(v) ? Number(v) : v), schema.nullish());
+
 const NewFlightSchema = z.object({
   name: z.string().trim().min(1, 'a flight needs a name').max(200),
-  altitudeAglM: z.number().positive().max(10_000).nullish(),
-  groundElevationM: z.number().min(-500).max(9_000).nullish(),
-  sensorWidthMm: z.number().positive().max(100).nullish(),
+  altitudeAglM: optionalNumber(z.number().min(2).max(1500)),
+  groundElevationM: optionalNumber(z.number().min(-500).max(9_000)),
+  sensorWidthMm: optionalNumber(z.number().positive().max(100)),
 });
 
 /** What the flight page lists per frame (the full record is GET /api/images/:id). */
@@ -69,6 +73,19 @@ export function flightsRouter({ store, events, sse }: AppDeps): Router {
   router.get('/flights/:id/images', requireRole(), (req, res) => {
     const flight = flightOr404(req.params.id);
     res.json({ images: store.images.listByFlight(flight.id).map(frameSummary) });
+  });
+
+  /** queues every failed frame of the flight again */
+  router.post('/flights/:id/retry', requireRole('operator'), (req, res) => {
+    const flight = flightOr404(req.params.id);
+    const retried = store.images
+      .listByFlight(flight.id)
+      .filter((i) => i.status === 'failed')
+      .filter((i) => store.jobs.retryImage(i.id) !== null)
+      .map((i) => i.id);
+    for (const imageId of retried) events.frame({ flightId: flight.id, imageId, status: 'queued' });
+    if (retried.length > 0) events.workAvailable();
+    res.status(202).json({ retried, flight: store.flights.get(flight.id) });
   });
 
   router.get('/flights/:id/footprints', requireRole(), (req, res) => {

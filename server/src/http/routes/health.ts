@@ -1,10 +1,15 @@
 import express, { type Router } from 'express';
 import type { AppDeps } from '../../app.js';
 
-export function healthRouter({ model, config }: AppDeps): Router {
+export function healthRouter({ model, config, store }: AppDeps): Router {
   const router = express.Router();
   router.get('/health', (_req, res) => {
-    res.json({ ok: true, model: model ? { name: model.name, version: model.version } : null });
+    const jobs = store.jobs.counts();
+    res.json({
+      ok: true,
+      model: model ? { name: model.name, version: model.version } : null,
+      queue: { queued: jobs.queued, running: jobs.running, failed: jobs.failed },
+    });
   });
   router.get('/config', (_req, res) => {
     res.json({

@@ -73,8 +73,7 @@ export function imagesRouter({ store, events }: AppDeps): Router {
     res.status(202).json({ image: frameSummary(store.images.get(image.id)!), jobId: job.id });
   });
 
-  router.get('/detections/:id/crop', requireRole(), async (req, res) => {
-    const id = parseId(req.params.id, 'Detection');
+  const sendCrop = async (res: Response, id: number) => {
     const det = store.detections.get(id);
     if (!det) throw notFound(`Detection ${id}`);
     const image = store.images.get(det.imageId);
@@ -85,6 +84,19 @@ export function imagesRouter({ store, events }: AppDeps): Router {
     } catch (err) {
       throw new HttpError(422, 'undecodable_image', `The crop cannot be made: ${(err as Error).message.split('\n')[0]}`);
     }
+  };
+
+  router.get('/detections/:id/crop', requireRole(), async (req, res) => {
+    await sendCrop(res, parseId(req.params.id, 'Detection'));
+  });
+
+  /** the site's best crop (its highest-scoring detection), for queue thumbnails */
+  router.get('/sites/:id/crop', requireRole(), async (req, res) => {
+    const id = parseId(req.params.id, 'Site');
+    const site = store.sites.get(id);
+    if (!site) throw notFound(`Site ${id}`);
+    if (site.bestDetectionId == null) throw new HttpError(404, 'no_crop', `Site ${id} has no detection to crop.`);
+    await sendCrop(res, site.bestDetectionId);
   });
 
   return router;

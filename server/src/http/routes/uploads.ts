@@ -46,7 +46,7 @@ export function uploadsRouter({ store, events, config }: AppDeps): Router {
       const accepted: Accepted[] = [];
       const rejected: Rejected[] = [];
       for (const f of files) {
-        if (f.fieldname !== UPLOAD_FIELD) {
+        if (f.fieldname !== UPLOAD_FIELD && f.fieldname !== `${UPLOAD_FIELD}[]`) {
           if (f.path) await fs.promises.rm(f.path, { force: true });
           rejected.push({ name: cleanFileName(f.originalname), code: 'unexpected_field', error: `Files go in the field "${UPLOAD_FIELD}", not "${f.fieldname}".` });
           continue;

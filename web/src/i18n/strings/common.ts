@@ -3,6 +3,7 @@ import type { Entry } from '../index.js';
 export const commonStrings: Record<string, Entry> = {
   'common.language': { en: 'Language', zh: '语言' },
   'common.serverUnreachable': { en: 'The server cannot be reached. Check the connection and try again.', zh: '无法连接服务器，请检查网络后重试。' },
+  'common.sessionExpired': { en: 'Your session has ended. Please sign in again.', zh: '会话已结束，请重新登录。' },
   'common.login.username': { en: 'User name', zh: '用户名' },
   'common.login.password': { en: 'Password', zh: '密码' },
   'common.login.signIn': { en: 'Sign in', zh: '登录' },

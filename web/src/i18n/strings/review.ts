@@ -80,7 +80,10 @@ export const reviewStrings: Record<string, Entry> = {
   'review.basemap.button': { en: 'Basemap…', zh: '底图…' },
   'review.basemap.title': { en: 'Basemap', zh: '底图设置' },
   'review.basemap.url': { en: 'Tile URL template', zh: '瓦片地址模板' },
-  'review.basemap.urlHelp': { en: 'With {z}, {x} and {y}. Stored in this browser only.', zh: '需包含 {z}、{x}、{y}。仅保存在本浏览器中。' },
+  'review.basemap.urlHelp': {
+    en: 'With {z}, {x} and {y}. Stored in this browser only. The server lets the page load tiles only from the host of its own basemap (POPPY_BASEMAP_URL).',
+    zh: '需包含 {z}、{x}、{y}。仅保存在本浏览器中。服务器只允许从其配置的底图主机（POPPY_BASEMAP_URL）加载瓦片。',
+  },
   'review.basemap.attribution': { en: 'Attribution', zh: '版权说明' },
   'review.basemap.gcj02': { en: 'Tiles use GCJ-02 (AutoNavi, Baidu, Tencent): shift overlays', zh: '底图为 GCJ-02 坐标（高德、百度、腾讯）：偏移叠加图层' },
   'review.basemap.invalidUrl': { en: 'The URL must start with http(s):// or / and contain {z}, {x} and {y}.', zh: '地址须以 http(s):// 或 / 开头，并包含 {z}、{x}、{y}。' },

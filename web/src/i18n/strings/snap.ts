@@ -63,7 +63,7 @@ export const snapStrings: Record<string, Entry> = {
   'snap.map.label': { en: 'Map for placing the pin', zh: '用于放置标记的地图' },
 
   // the answer
-  'snap.verdict.poppy': { en: 'POPPY — likely opium poppy', zh: '罂粟 — 很可能是罂粟' },
+  'snap.verdict.poppy': { en: 'POPPY — treat as possible opium poppy', zh: '疑似罂粟 — 按罂粟处理' },
   'snap.verdict.uncertain': { en: 'UNCERTAIN — needs an expert', zh: '无法确定 — 需要专家判断' },
   'snap.verdict.not_poppy': { en: 'NOT POPPY', zh: '不是罂粟' },
   'snap.confidence': { en: 'Poppy score {pct}%', zh: '罂粟评分 {pct}%' },
