@@ -53,7 +53,7 @@ function findFrames(): { frames: BenchFrame[]; source: string } {
 const peakRssMb = () => process.resourceUsage().maxRSS / 1024;
 
 async function optimised(classifier: Classifier, frames: BenchFrame[], total: number) {
-  const sums: Record<keyof FrameStats, number> = { metadataMs: 0, decodeResampleMs: 0, tileMs: 0, inferMs: 0, locateMs: 0, totalMs: 0, tiles: 0, refineTiles: 0 };
+  const sums: Record<keyof FrameStats, number> = { metadataMs: 0, decodeResampleMs: 0, tileMs: 0, inferMs: 0, locateMs: 0, totalMs: 0, tiles: 0, refineTiles: 0, gatedTiles: 0 };
   let detections = 0;
   let maxRssSampled = 0;
   const start = performance.now();

@@ -1,4 +1,5 @@
 import { cameraModel, type CameraResult, type FlightOverrides } from './camera.js';
+import { hasPetalColours } from './colourGate.js';
 import { mergeDetections, type FrameDetection, type TileScore } from './detections.js';
 import { frameFootprint, locatePixel } from './groundPosition.js';
 import { readMetadata, type FrameMetadata } from './metadata.js';
@@ -25,6 +26,8 @@ export interface ProcessFrameOptions {
   threshold?: number;
   /** re-centre each detection with a 3×3 grid of extra tiles a quarter tile apart (default true) */
   refine?: boolean;
+  /** skip inference on tiles without petal colours (colourGate.ts; default true) */
+  colourGate?: boolean;
 }
 
 /** Detections re-centred per frame at most (the strongest first); refinement costs 9 tiles each. */
@@ -50,6 +53,8 @@ export interface FrameStats {
   tiles: number;
   /** extra tiles classified to re-centre detections (their time is in tileMs/inferMs) */
   refineTiles: number;
+  /** tiles not sent to the model because they show no petal colours */
+  gatedTiles: number;
 }
 
 export interface FrameResult {
@@ -64,6 +69,9 @@ export interface FrameResult {
 }
 
 const now = () => performance.now();
+
+/** Score of a tile the colour gate kept from the model: no flower colours, so no flowering poppy. */
+const NO_PETALS: TileScore = Object.freeze({ poppy: 0, isPoppy: false, top: [] }) as TileScore;
 
 /**
  * One frame end to end: metadata → camera model → resample to the model's ground resolution → tiles →
@@ -100,12 +108,19 @@ export async function processFrame(
 
   let tileMs = 0;
   let inferMs = 0;
+  let gatedTiles = 0;
+  const gate = opts.colourGate !== false;
   const scores: TileScore[] = [];
   for (let start = 0; start < plan.tiles.length; start += chunkTiles) {
     const ta = now();
-    const pixels = plan.tiles.slice(start, start + chunkTiles).map((t) => cutTile(frame.data, frame.width, frame.height, t.rect));
+    const chunk = plan.tiles.slice(start, start + chunkTiles).map((t) => cutTile(frame.data, frame.width, frame.height, t.rect));
+    const keep = chunk.map((px) => !gate || hasPetalColours(px));
+    const pixels = chunk.filter((_, i) => keep[i]);
     const tb = now();
-    scores.push(...(await classifier.classifyPixels(pixels, { topK: opts.topK, threshold })));
+    const classified = pixels.length > 0 ? await classifier.classifyPixels(pixels, { topK: opts.topK, threshold }) : [];
+    let k = 0;
+    for (const kept of keep) scores.push(kept ? classified[k++] : NO_PETALS);
+    gatedTiles += chunk.length - pixels.length;
     tileMs += tb - ta;
     inferMs += now() - tb;
   }
@@ -157,6 +172,7 @@ export async function processFrame(
       totalMs: t4 - t0,
       tiles: plan.tiles.length,
       refineTiles,
+      gatedTiles,
     },
   };
 }
