@@ -103,7 +103,6 @@ export function textReport(r: EvalResult): string {
 /** The model card's evaluation section (between the eval markers). */
 export function cardSection(r: EvalResult): string {
   const out: string[] = [];
-  out.push(`## Evaluation`, '');
   out.push(
     `Written by \`npm run eval\` (scripts/eval/eval.ts) on ${r.evaluatedAt.slice(0, 16).replace('T', ' ')} UTC for ${r.model.name} ${r.model.version} ` +
       `(sha256 \`${r.model.sha256.slice(0, 16)}…\`), on the held-out **test** split of \`${r.split}\` only, on ${r.machine.cpus} CPU cores. ` +

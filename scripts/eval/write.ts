@@ -64,7 +64,10 @@ export function writeManifestMetrics(manifestPath: string, evaluatedSha256: stri
   raw.metrics = { ...previous, test: manifestMetrics(r) };
   ManifestSchema.parse(raw);
   const indent = /^\{\n([ \t]+)"/.exec(text)?.[1] ?? '  ';
-  fs.writeFileSync(manifestPath, `${JSON.stringify(raw, null, indent)}\n`);
+  // Written beside and renamed over, so a reader (or training re-exporting) never sees half a manifest.
+  const tmp = `${manifestPath}.eval-tmp`;
+  fs.writeFileSync(tmp, `${JSON.stringify(raw, null, indent)}\n`);
+  fs.renameSync(tmp, manifestPath);
 }
 
 /** Replaces the card's text between the eval markers; appends the marked section when the card has none. */
@@ -78,6 +81,6 @@ export function writeCardSection(cardPath: string, section: string): string {
     fs.writeFileSync(cardPath, text.slice(0, start) + block + text.slice(end + END.length));
     return `updated the section between the eval markers of ${cardPath}`;
   }
-  fs.writeFileSync(cardPath, `${text.trimEnd()}\n\n${block}\n`);
+  fs.writeFileSync(cardPath, `${text.trimEnd()}\n\n## Evaluation\n\n${block}\n`);
   return `appended a marked evaluation section to ${cardPath}`;
 }

@@ -46,6 +46,19 @@ export async function makeFrame(o: FrameOptions): Promise<Buffer> {
       px[i + 2] = [60, 70, 90][band] + n;
     }
   }
+  // red flower-like speckles, so the pipeline's petal-colour gate lets tiles through to inference as in a real field
+  for (let k = 0; k < 40; k++) {
+    const cx = Math.floor(rand() * width);
+    const cy = Math.floor(rand() * height);
+    for (let y = Math.max(0, cy - 3); y < Math.min(height, cy + 4); y++) {
+      for (let x = Math.max(0, cx - 3); x < Math.min(width, cx + 4); x++) {
+        const i = (y * width + x) * 3;
+        px[i] = 215;
+        px[i + 1] = 40;
+        px[i + 2] = 35;
+      }
+    }
+  }
   const img = sharp(px, { raw: { width, height, channels: 3 } }).jpeg({ quality: 85 });
   if (o.noExif) return img.toBuffer();
   return img

@@ -184,7 +184,7 @@ async function main(): Promise<void> {
     let stop = false;
 
     const uploadTasks = uploaders.map(async (client, u) => {
-      const f = await timed('POST /api/flights', base, client, 'POST', '/api/flights', { name: `load ${runId} #${u}`, altitudeAglM: 5 });
+      const f = await timed('POST /api/flights', base, client, 'POST', '/api/flights', { name: `load ${runId} #${u}`, altitudeAglM: 12 });
       if (f.status !== 201) return;
       ourFlights.add(f.json.id);
       const mine = frames[u];

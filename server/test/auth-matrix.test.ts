@@ -13,7 +13,7 @@ import { startTestServer, type TestServer } from './helpers/server.js';
 
 type Access = 'public' | 'any' | Role;
 interface Row {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   path: string;
   /** the express route pattern this row covers */
   route: string;
@@ -34,8 +34,11 @@ const matrix = (): Row[] => [
   { method: 'POST', path: '/api/auth/logout', route: '/auth/logout', access: 'any' },
   { method: 'GET', path: '/api/auth/me', route: '/auth/me', access: 'any' },
   { method: 'POST', path: '/api/auth/tokens', route: '/auth/tokens', access: 'any', json: { name: 'matrix' } },
+  { method: 'GET', path: '/api/auth/tokens', route: '/auth/tokens', access: 'any' },
+  { method: 'DELETE', path: '/api/auth/tokens/999999', route: '/auth/tokens/:id', access: 'any' },
   { method: 'POST', path: '/api/users', route: '/users', access: 'admin', json: { username: `m-user-${++n}`, password: 'matrix-password', role: 'officer' } },
   { method: 'GET', path: '/api/users', route: '/users', access: 'admin' },
+  { method: 'PATCH', path: '/api/users/999999', route: '/users/:id', access: 'admin', json: { role: 'officer' } },
   { method: 'POST', path: '/api/flights', route: '/flights', access: 'operator', json: { name: 'matrix flight' } },
   { method: 'GET', path: '/api/flights', route: '/flights', access: 'any' },
   { method: 'GET', path: `/api/flights/${flightId}`, route: '/flights/:id', access: 'any' },

@@ -206,6 +206,56 @@ describe('Bearer tokens', () => {
   });
 });
 
+describe('account administration', () => {
+  it('lists and revokes own API tokens', async () => {
+    const l = await login('officer');
+    const h = { cookie: l.cookie, 'x-csrf-token': l.body.csrfToken };
+    const t = await call('POST', '/api/auth/tokens', { json: { name: 'to revoke' }, headers: h });
+    const list = await call('GET', '/api/auth/tokens', { headers: h });
+    expect(list.body.tokens).toContainEqual(expect.objectContaining({ id: t.body.id, name: 'to revoke', revokedAt: null }));
+    expect(JSON.stringify(list.body)).not.toContain(t.body.token);
+    expect((await call('GET', '/api/auth/me', { headers: { authorization: `Bearer ${t.body.token}` } })).status).toBe(200);
+    expect((await call('DELETE', `/api/auth/tokens/${t.body.id}`, { headers: h })).status).toBe(204);
+    expect((await call('DELETE', `/api/auth/tokens/${t.body.id}`, { headers: h })).status).toBe(404);
+    expect((await call('GET', '/api/auth/me', { headers: { authorization: `Bearer ${t.body.token}` } })).status).toBe(401);
+    // someone else's token cannot be revoked
+    const other = await login('operator');
+    const ot = await call('POST', '/api/auth/tokens', { json: { name: 'mine' }, headers: { cookie: other.cookie, 'x-csrf-token': other.body.csrfToken } });
+    expect((await call('DELETE', `/api/auth/tokens/${ot.body.id}`, { headers: h })).status).toBe(404);
+  });
+
+  it('an admin can change a role, reset a password and disable an account; sessions and tokens end with it', async () => {
+    const admin = { authorization: `Bearer ${BOOTSTRAP}` };
+    const created = await call('POST', '/api/users', { headers: admin, json: { username: 'leaver', password: 'leaver-password', role: 'officer' } });
+    const id = created.body.id;
+    const s = await login('leaver', 'leaver-password');
+    const tok = await call('POST', '/api/auth/tokens', { json: { name: 'phone' }, headers: { cookie: s.cookie, 'x-csrf-token': s.body.csrfToken } });
+    const promoted = await call('PATCH', `/api/users/${id}`, { headers: admin, json: { role: 'reviewer' } });
+    expect(promoted.body).toMatchObject({ id, role: 'reviewer', disabled: false });
+    expect((await call('GET', '/api/auth/me', { headers: { cookie: s.cookie } })).status).toBe(401); // session ended
+    expect((await call('GET', '/api/auth/me', { headers: { authorization: `Bearer ${tok.body.token}` } })).body.user.role).toBe('reviewer');
+    expect((await call('PATCH', `/api/users/${id}`, { headers: admin, json: { password: 'new-leaver-password' } })).status).toBe(200);
+    expect((await login('leaver', 'leaver-password')).status).toBe(401);
+    expect((await login('leaver', 'new-leaver-password')).status).toBe(200);
+    expect((await call('PATCH', `/api/users/${id}`, { headers: admin, json: { disabled: true } })).body.disabled).toBe(true);
+    expect((await login('leaver', 'new-leaver-password')).status).toBe(401);
+    expect((await call('GET', '/api/auth/me', { headers: { authorization: `Bearer ${tok.body.token}` } })).status).toBe(401);
+    expect((await call('PATCH', `/api/users/${id}`, { headers: admin, json: { role: 'chief' } })).status).toBe(400);
+    expect((await call('PATCH', `/api/users/${id}`, { headers: admin, json: {} })).status).toBe(400);
+    expect((await call('PATCH', '/api/users/424242', { headers: admin, json: { disabled: true } })).status).toBe(404);
+    const changes = store.audit.list({ action: 'user_changed' });
+    expect(changes[changes.length - 1]).toMatchObject({ before: { role: 'officer' }, after: { role: 'reviewer' } });
+  });
+
+  it('an admin cannot lock themselves out', async () => {
+    const a = await login('admin');
+    const me = a.body.user.id;
+    const h = { cookie: a.cookie, 'x-csrf-token': a.body.csrfToken };
+    expect((await call('PATCH', `/api/users/${me}`, { headers: h, json: { disabled: true } })).status).toBe(409);
+    expect((await call('PATCH', `/api/users/${me}`, { headers: h, json: { role: 'reviewer' } })).status).toBe(409);
+  });
+});
+
 describe('login rate limiting', () => {
   it('locks a username after repeated failures, even for the right password, and audits it', async () => {
     for (let i = 0; i < 3; i++) expect((await login('lockme', 'wrong-password')).status).toBe(401);

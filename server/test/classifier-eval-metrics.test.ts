@@ -3,7 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bestRecallWithinFpr, macro, perClass, ratesAt, rocAuc, wilson } from '../../scripts/eval/metrics.js';
-import { writeCardSection } from '../../scripts/eval/write.js';
+import type { EvalResult } from '../../scripts/eval/report.js';
+import { writeCardSection, writeManifestMetrics } from '../../scripts/eval/write.js';
+import { loadManifest } from '../src/model/manifest.js';
 
 describe('evaluation metrics', () => {
   it('computes ROC AUC as the probability a positive outranks a negative, ties counting half', () => {
@@ -69,7 +71,44 @@ describe('model card evaluation section', () => {
     );
     fs.writeFileSync(card, '# Model\n');
     writeCardSection(card, 'figures');
-    expect(fs.readFileSync(card, 'utf8')).toBe('# Model\n\n<!-- eval:start -->\nfigures\n<!-- eval:end -->\n');
+    expect(fs.readFileSync(card, 'utf8')).toBe('# Model\n\n## Evaluation\n\n<!-- eval:start -->\nfigures\n<!-- eval:end -->\n');
     expect(writeCardSection(path.join(dir, 'missing.md'), 'x')).toMatch(/does not exist/);
+  });
+});
+
+describe('manifest metrics', () => {
+  const manifest = {
+    name: 'm', version: '1.0.0', file: 'm.onnx', sha256: 'a'.repeat(64), createdAt: '2026-11-30T00:00:00Z',
+    input: { name: 'input', size: 224, layout: 'NCHW', channelOrder: 'RGB', scale: 255, mean: [0, 0, 0], std: [1, 1, 1], resize: { library: 'sharp', fit: 'cover', kernel: 'lanczos3' } },
+    output: { name: 'logits', activation: 'softmax' },
+    labels: [{ id: 'corn_poppy', en: 'corn poppy', zh: '虞美人', group: 'poppy', kind: 'closeup' }, { id: 'daisy', en: 'daisy', zh: '雏菊', group: 'other', kind: 'closeup' }],
+    thresholds: { closeup: 0.3, closeupUncertainLow: 0.1, droneTile: 0.5 },
+    drone: { groundResolutionCmPerPx: 2, tileSize: 224, tileOverlap: 0.25 },
+    data: { note: 'kept' },
+    metrics: { validation: { recall: 0.9 } },
+    provenance: { seed: 1 },
+  };
+  const result = {
+    model: { name: 'm', version: '1.0.0', sha256: 'a'.repeat(64), createdAt: null, drone: manifest.drone },
+    evaluatedAt: '2026-11-30T03:00:00Z', machine: { cpus: 2, cpuModel: 'x', node: 'v20' }, split: 'models/m-1.0.0.split.tsv',
+    closeups: null, aerial: null, synthetic: null, throughput: null,
+    goals: [{ id: 'aerial', text: 't', measured: 'm', met: true, margin: '' }], skipped: [],
+  } as EvalResult;
+
+  it('sets metrics.test only, keeping every other field, training\'s validation figures and the indentation', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'poppy-metrics-'));
+    const file = path.join(dir, 'm-1.0.0.json');
+    fs.writeFileSync(file, `${JSON.stringify(manifest, null, 1)}\n`);
+    writeManifestMetrics(file, 'a'.repeat(64), result);
+    const text = fs.readFileSync(file, 'utf8');
+    expect(text.startsWith('{\n "name"')).toBe(true);
+    const written = JSON.parse(text);
+    const { metrics, ...rest } = written;
+    const { metrics: oldMetrics, ...oldRest } = manifest;
+    expect(rest).toEqual(oldRest);
+    expect(metrics.validation).toEqual(oldMetrics.validation);
+    expect(metrics.test).toMatchObject({ evaluatedAt: '2026-11-30T03:00:00Z', split: 'test', closeup: null, goalsMet: { aerial: true } });
+    expect(() => loadManifest(file)).not.toThrow();
+    expect(() => writeManifestMetrics(file, 'b'.repeat(64), result)).toThrow(/changed during the evaluation/);
   });
 });

@@ -67,6 +67,18 @@ describe('processFrame', () => {
     for (const e of Object.values(errors)) expect(e).toBeLessThan(1.5);
   });
 
+  it('skips inference on tiles without petal colours without changing what is found', async () => {
+    const gated = new PetalColourClassifier();
+    const all = new PetalColourClassifier();
+    const file = path.join(DEMO_DIR, 'DJI_0006.JPG');
+    const a = await processFrame(file, {}, gated);
+    const b = await processFrame(file, {}, all, { colourGate: false });
+    expect(a.stats.gatedTiles).toBeGreaterThan(a.stats.tiles / 2); // farmland: most tiles show no petals
+    expect(b.stats.gatedTiles).toBe(0);
+    expect(gated.tilesSeen).toBe(a.stats.tiles - a.stats.gatedTiles + a.stats.refineTiles);
+    expect(a.detections.map((d) => [d.box, d.score])).toEqual(b.detections.map((d) => [d.box, d.score]));
+  });
+
   it('still scans a frame without metadata, and says why it is unlocated', async () => {
     const bare = await sharp(path.join(DEMO_DIR, 'DJI_0003.JPG')).jpeg({ quality: 90 }).toBuffer(); // sharp drops metadata
     const classifier = new PetalColourClassifier();

@@ -6,7 +6,8 @@
  *   res.locals.export = {format, count, filters}                  → 'export'
  *   res.locals.snap   = {siteId, snapId?, verdict, ...}           → 'snap'
  * The record is written synchronously before the response is sent: a client never sees a success whose audit
- * record is missing. If writing fails, the request answers 500 and the error is logged.
+ * record is missing. If writing fails, the request answers 500 and the error is logged. Server faults (5xx) are not
+ * recorded as done.
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { AuditInput, AuditRepo } from '../store/audit.js';
@@ -66,7 +67,8 @@ export const auditTrail: RequestHandler = (req: Request, res: Response, next: Ne
   const send = res.send.bind(res);
   let written = false;
   res.send = ((body?: unknown) => {
-    if (!written) {
+    // a handler that failed after filling res.locals (a 5xx) did not do what the record would say
+    if (!written && res.statusCode < 500) {
       written = true;
       const entries = auditEntries(res.locals);
       if (entries.length > 0) {

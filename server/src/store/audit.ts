@@ -5,6 +5,8 @@ export const AUDIT_ACTIONS = [
   'login_failed',
   'logout',
   'token_created',
+  'token_revoked',
+  'user_changed',
   'user_created',
   'upload',
   'review',

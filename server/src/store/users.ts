@@ -46,6 +46,7 @@ export function createUsersRepo({ db }: Pick<StoreContext, 'db'>) {
   const insert = db.prepare('INSERT INTO users (username, password_hash, role) VALUES (?, ?, ?)');
   const setHash = db.prepare('UPDATE users SET password_hash = ? WHERE id = ?');
   const setRole = db.prepare('UPDATE users SET role = ? WHERE id = ?');
+  const setDisabled = db.prepare('UPDATE users SET disabled = ? WHERE id = ?');
   const count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM users');
 
   return {
@@ -79,6 +80,9 @@ export function createUsersRepo({ db }: Pick<StoreContext, 'db'>) {
     },
     setRole(id: number, role: Role): void {
       setRole.run(role, id);
+    },
+    setDisabled(id: number, disabled: boolean): void {
+      setDisabled.run(disabled ? 1 : 0, id);
     },
     count(): number {
       return count.get()!.n;

@@ -90,5 +90,21 @@ export function authRouter({ store, loginLimits }: AuthRouterDeps): Router {
     res.status(201).json({ id, name: body.name, token });
   });
 
+  router.get('/auth/tokens', requireRole(), (req, res) => {
+    res.json({ tokens: req.user!.id === 0 ? [] : store.tokens.listForUser(req.user!.id) });
+  });
+
+  router.delete('/auth/tokens/:id', requireRole(), (req, res) => {
+    const id = Number(req.params.id);
+    if (!Number.isSafeInteger(id) || id <= 0) {
+      return void res.status(400).json({ error: 'invalid_id', message: `Token id must be a positive integer, got "${req.params.id}".` });
+    }
+    if (!store.tokens.revoke(id, req.user!.id)) {
+      return void res.status(404).json({ error: 'not_found', message: `You have no active token ${id}.` });
+    }
+    store.audit.append({ action: 'token_revoked', user: req.user, details: { tokenId: id }, ip: req.ip });
+    res.status(204).end();
+  });
+
   return router;
 }
