@@ -119,6 +119,13 @@ const POPPY_PALETTES: Record<string, string[]> = {
   redPink: ['#cf1f2a', '#e0608a', '#d83a4c', '#f08fb0'],
 };
 
+const PALETTE_NAMES: Record<keyof typeof POPPY_PALETTES, string> = {
+  red: 'red',
+  pinkMauve: 'pink and mauve',
+  whiteMauve: 'white and mauve',
+  redPink: 'red and pink',
+};
+
 /** Poppy plot: glaucous foliage, leaf clumps, buds and open heads 5–12 cm with dark basal blotches. */
 function poppyPlot(rand: () => number, cx: number, cy: number, r: number, headsPerM2: number, palette: string[]): { shapes: Shape[]; heads: number } {
   const shapes: Shape[] = [{ kind: 'poly', points: blobPolygon(rand, cx, cy, r + 0.35, 24), fill: '#4a7342' }];
@@ -252,7 +259,7 @@ export function buildScene(seed: number): Scene {
     if (p.id === 'P1') shapes.push({ kind: 'poly', points: blobPolygon(rand, p.x, p.y, p.r + 1.2, 20), fill: '#6e5a3c' });
     const { shapes: s, heads } = poppyPlot(rand, p.x, p.y, p.r, p.density, POPPY_PALETTES[p.palette]);
     shapes.push(...s);
-    targets.push({ id: p.id, kind: 'poppy', x: p.x, y: p.y, radiusM: p.r, headsPerM2: p.density, heads, description: `opium poppy plot, ${p.palette} flowers, ${p.where}` });
+    targets.push({ id: p.id, kind: 'poppy', x: p.x, y: p.y, radiusM: p.r, headsPerM2: p.density, heads, description: `opium poppy plot, ${PALETTE_NAMES[p.palette]} flowers, ${p.where}` });
   }
 
   // Look-alike decoys

@@ -2,7 +2,9 @@
 // logins are recorded with user and time, per site and as CSV; the records cannot be changed afterwards.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../src/auth/accounts.js';
+import { Classifier } from '../src/model/classifier.js';
 import { processFrame } from '../src/pipeline/processFrame.js';
+import { testManifestPath } from './helpers/model.js';
 import { makeFrame } from '../../scripts/load/frames.js';
 import { fakeTileClassifier } from './helpers/hostileFiles.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
@@ -90,5 +92,29 @@ describe('audit trail', () => {
     expect(() => srv.store.db.prepare("UPDATE audit_log SET username = 'someone else'").run()).toThrow(/append-only/);
     expect(() => srv.store.db.prepare('DELETE FROM audit_log').run()).toThrow(/append-only/);
     expect(srv.store.audit.list().length).toBe(n);
+  });
+});
+
+const manifest = testManifestPath();
+(manifest ? describe : describe.skip)('audit of phone snaps', () => {
+  it('a snap is recorded with its site, verdict and officer', async () => {
+    const snapSrv = await startTestServer({ classifier: await Classifier.load({ manifestPath: manifest!, threads: 1 }) });
+    try {
+      await createUser(snapSrv.store.users, { username: 'olly', password: 'officer-password', role: 'officer' });
+      const login = await fetch(`${snapSrv.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'olly', password: 'officer-password' }) });
+      const { csrfToken } = (await login.json()) as { csrfToken: string };
+      const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0];
+      const form = new FormData();
+      form.append('photo', new Blob([new Uint8Array(await makeFrame({ lat: 24.95, lon: 102.6, seed: 3, width: 640, height: 480 }))], { type: 'image/jpeg' }), 'snap.jpg');
+      form.append('note', 'by the road');
+      const snap = await fetch(`${snapSrv.url}/api/snaps`, { method: 'POST', headers: { cookie, 'x-csrf-token': csrfToken }, body: form });
+      expect(snap.status).toBe(201);
+      const answer = (await snap.json()) as { siteId: number; verdict: string };
+      const recs = ((await (await snapSrv.fetch(`/api/audit?siteId=${answer.siteId}`)).json()) as { records: Rec[] }).records;
+      expect(recs).toHaveLength(1);
+      expect(recs[0]).toMatchObject({ action: 'snap', username: 'olly', siteId: answer.siteId, after: { verdict: answer.verdict, note: 'by the road' } });
+    } finally {
+      await snapSrv.close();
+    }
   });
 });

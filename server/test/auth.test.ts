@@ -14,6 +14,8 @@ import { hashPassword, verifyPassword } from '../src/auth/passwords.js';
 import { auditRouter } from '../src/http/routes/audit.js';
 import { authRouter } from '../src/http/routes/auth.js';
 import { usersRouter } from '../src/http/routes/users.js';
+import { errorHandler } from '../src/http/errors.js';
+import { createLogger } from '../src/logger.js';
 import { openStore, type Store } from '../src/store/index.js';
 
 const BOOTSTRAP = 'bootstrap-secret-for-tests';
@@ -36,6 +38,7 @@ beforeAll(async () => {
   app.use('/api', authRouter(deps), usersRouter(deps), auditRouter(deps));
   app.get('/api/probe/any', requireRole(), (req, res) => void res.json({ user: req.user }));
   app.post('/api/probe/operator', requireRole('operator'), (req, res) => void res.json({ user: req.user, via: req.authVia }));
+  app.use(errorHandler(createLogger({ level: 'silent' })));
   await ensureDemoUsers(store, PW);
   await createUser(store.users, { username: 'lockme', password: PW, role: 'reviewer' });
   server = app.listen(0, '127.0.0.1');
@@ -276,6 +279,7 @@ describe('login rate limiting', () => {
     app.locals.store = s2;
     app.locals.config = { bootstrapToken: undefined };
     app.use('/api', express.json(), authenticate, authRouter({ store: s2, loginLimits: { maxFailuresPerIp: 4, maxFailuresPerUser: 100 } }));
+    app.use(errorHandler(createLogger({ level: 'silent' })));
     const srv = app.listen(0, '127.0.0.1');
     await new Promise((r) => srv.once('listening', r));
     const url = `http://127.0.0.1:${(srv.address() as AddressInfo).port}/api/auth/login`;

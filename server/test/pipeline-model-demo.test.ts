@@ -4,10 +4,10 @@ import { Classifier } from '../src/model/classifier.js';
 import { defaultManifestPath } from '../src/model/manifest.js';
 import { distanceM } from '../src/pipeline/geodesy.js';
 import { latLonToPixel } from '../src/pipeline/groundPosition.js';
-import { processFrame } from '../src/pipeline/processFrame.js';
+import { processFrame, type FrameResult } from '../src/pipeline/processFrame.js';
 import { resampleFrame } from '../src/pipeline/resample.js';
 import { cutTile } from '../src/pipeline/tilePlan.js';
-import { DEMO_DIR, demoTruth } from './helpers/demoFlight.js';
+import { DEMO_DIR, demoTruth, type TruthTarget } from './helpers/demoFlight.js';
 
 function trainedModel(): string | null {
   try {
@@ -20,45 +20,71 @@ function trainedModel(): string | null {
 const manifestPath = trainedModel();
 if (!manifestPath) console.warn('[skip] "trained model on the demo flight": no models/*.json manifest yet (npm run train)');
 
-/** Two frames that between them show four of the five drawn plots. */
+/** Two frames that between them show three of the five drawn plots (red, white/mauve, red/pink). */
 const FRAMES = ['DJI_0003.JPG', 'DJI_0006.JPG'];
+
+interface Sighting {
+  plot: TruthTarget;
+  frame: string;
+  nearestM: number | null;
+  score: number | null;
+}
 
 describe.skipIf(!manifestPath)('trained model on the demo flight', () => {
   let classifier: Classifier;
+  const results = new Map<string, FrameResult>();
+  const sightings: Sighting[] = [];
+  const truth = demoTruth().filter((t) => t.kind === 'poppy');
+
   beforeAll(async () => {
     classifier = await Classifier.load({ manifestPath: manifestPath! });
-  });
-  afterAll(async () => classifier?.dispose());
-
-  it('detects the drawn poppy plots and places them within 1.5 m of the truth', { timeout: 180_000 }, async () => {
-    const truth = demoTruth().filter((t) => t.kind === 'poppy');
-    const report: string[] = [];
-    const misses: string[] = [];
     for (const name of FRAMES) {
       const r = await processFrame(path.join(DEMO_DIR, name), {}, classifier);
+      results.set(name, r);
       for (const t of truth) {
         const p = latLonToPixel(r.camera, t)!;
         const margin = (t.radiusM * 100) / r.camera.gsdCmPerPx!;
         if (p.x < margin || p.y < margin || p.x > r.camera.width - margin || p.y > r.camera.height - margin) continue;
-        const near = r.detections
-          .map((d) => ({ d, dist: distanceM({ lat: d.lat!, lon: d.lon! }, t) }))
-          .sort((a, b) => a.dist - b.dist)[0];
-        report.push(`${t.id}@${name}: ${near ? `nearest detection ${near.dist.toFixed(2)} m, score ${near.d.score.toFixed(3)} (${near.d.top[0]?.label})` : 'no detection in frame'}`);
-        if (!near || near.dist > 1.5) {
-          misses.push(t.id);
-          // what the model says about a tile centred on the plot, to report a miss with its score
-          const f = await resampleFrame(path.join(DEMO_DIR, name), r.plan.resampledWidth, r.plan.resampledHeight);
-          const size = r.plan.tileSize;
-          const x = Math.max(0, Math.min(f.width - size, Math.round(p.x * r.plan.scale - size / 2)));
-          const y = Math.max(0, Math.min(f.height - size, Math.round(p.y * r.plan.scale - size / 2)));
-          const [c] = await classifier.classifyPixels([cutTile(f.data, f.width, f.height, { x, y, w: size, h: size })]);
-          report.push(`  tile centred on ${t.id}: poppy ${c.poppy.toFixed(3)}, top ${c.top.map((l) => `${l.label} ${l.score.toFixed(2)}`).join(', ')}`);
-        }
+        const near = r.detections.map((d) => ({ d, m: distanceM({ lat: d.lat!, lon: d.lon! }, t) })).sort((a, b) => a.m - b.m)[0];
+        sightings.push({ plot: t, frame: name, nearestM: near?.m ?? null, score: near?.d.score ?? null });
       }
-      const falseHits = r.detections.filter((d) => truth.every((t) => distanceM({ lat: d.lat!, lon: d.lon! }, t) > t.radiusM + 3));
-      report.push(`${name}: ${r.detections.length} detections, ${falseHits.length} away from any poppy plot (${falseHits.map((d) => d.score.toFixed(2)).join(', ')}), ${r.stats.totalMs.toFixed(0)} ms`);
     }
-    console.log(`[model ${classifier.manifest.name}-${classifier.manifest.version} on demo plots]\n  ${report.join('\n  ')}`);
-    expect(misses, report.join('; ')).toEqual([]);
+  }, 180_000);
+  afterAll(async () => classifier?.dispose());
+
+  it('places every detection made on a drawn plot within 1.5 m of the plot centre', () => {
+    for (const [name, r] of results) {
+      for (const d of r.detections) {
+        const plot = truth.find((t) => distanceM({ lat: d.lat!, lon: d.lon! }, t) <= t.radiusM + 3);
+        if (plot) expect(distanceM({ lat: d.lat!, lon: d.lon! }, plot), `${plot.id} in ${name}`).toBeLessThanOrEqual(1.5);
+      }
+    }
+  });
+
+  it('detects every drawn plot in view (model recall on drawn opium poppies; scores are printed)', async () => {
+    const lines: string[] = [];
+    for (const s of sightings) {
+      const r = results.get(s.frame)!;
+      let line = `${s.plot.id} (${s.plot.description}) in ${s.frame}: ${s.nearestM === null ? 'no detection in the frame' : `nearest detection ${s.nearestM.toFixed(2)} m, score ${s.score!.toFixed(3)}`}`;
+      if (s.nearestM === null || s.nearestM > 1.5) {
+        // what the model says about a tile centred on the plot, so a miss is reported with its score
+        const f = await resampleFrame(path.join(DEMO_DIR, s.frame), r.plan.resampledWidth, r.plan.resampledHeight);
+        const p = latLonToPixel(r.camera, s.plot)!;
+        const size = r.plan.tileSize;
+        const x = Math.max(0, Math.min(f.width - size, Math.round((p.x * f.width) / r.camera.width - size / 2)));
+        const y = Math.max(0, Math.min(f.height - size, Math.round((p.y * f.height) / r.camera.height - size / 2)));
+        const [c] = await classifier.classifyPixels([cutTile(f.data, f.width, f.height, { x, y, w: size, h: size })]);
+        line += `; tile centred on it: poppy ${c.poppy.toFixed(3)} (threshold ${r.model.threshold}), top ${c.top.map((l) => `${l.label} ${l.score.toFixed(2)}`).join(', ')}`;
+      }
+      lines.push(line);
+    }
+    for (const [name, r] of results) {
+      const away = r.detections.filter((d) => truth.every((t) => distanceM({ lat: d.lat!, lon: d.lon! }, t) > t.radiusM + 3));
+      lines.push(`${name}: ${r.detections.length} detections, ${away.length} away from every poppy plot; ${r.stats.gatedTiles}/${r.stats.tiles} tiles gated; ${r.stats.totalMs.toFixed(0)} ms`);
+    }
+    console.log(`[model ${classifier.manifest.name}-${classifier.manifest.version} on the drawn demo plots]\n  ${lines.join('\n  ')}`);
+    expect(sightings.length).toBeGreaterThanOrEqual(3);
+    const missed = sightings.filter((s) => s.nearestM === null || s.nearestM > 1.5).map((s) => `${s.plot.id}@${s.frame}`);
+    expect(missed, lines.join('\n')).toEqual([]);
   });
 });

@@ -4,7 +4,6 @@
  *   res.locals.upload = {flightId, accepted[], rejected[]}       → 'upload'
  *   res.locals.review = Review {siteId, before, after, note, ...} → 'review' ('note' when only the note changed)
  *   res.locals.export = {format, count, filters}                  → 'export'
- *   res.locals.snap   = {siteId, snapId?, verdict, ...}           → 'snap'
  * The record is written synchronously before the response is sent: a client never sees a success whose audit
  * record is missing. If writing fails, the request answers 500 and the error is logged. Server faults (5xx) are not
  * recorded as done.
@@ -28,10 +27,6 @@ interface ExportLocals {
   format: string;
   count: number;
   filters?: unknown;
-}
-interface SnapLocals {
-  siteId?: number | null;
-  [k: string]: unknown;
 }
 
 export function auditEntries(locals: Record<string, unknown>): Omit<AuditInput, 'user' | 'ip'>[] {
@@ -58,8 +53,6 @@ export function auditEntries(locals: Record<string, unknown>): Omit<AuditInput, 
   }
   const exp = locals.export as ExportLocals | undefined;
   if (exp) out.push({ action: 'export', details: { format: exp.format, count: exp.count, filters: exp.filters ?? null } });
-  const snap = locals.snap as SnapLocals | undefined;
-  if (snap) out.push({ action: 'snap', siteId: typeof snap.siteId === 'number' ? snap.siteId : null, details: snap });
   return out;
 }
 

@@ -1,8 +1,9 @@
-import { Router, type Request, type Response } from 'express';
+import { Router } from 'express';
 import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 import { requireRole } from '../../auth/middleware.js';
 import { AUDIT_ACTIONS, type AuditRecord, type AuditRepo } from '../../store/audit.js';
+import { parse } from '../validate.js';
 
 const QuerySchema = z.object({
   siteId: z.coerce.number().int().positive().optional(),
@@ -21,27 +22,17 @@ const cell = (v: unknown): string => {
 
 const CSV_COLUMNS = ['id', 'at', 'userId', 'username', 'action', 'siteId', 'flightId', 'imageId', 'before', 'after', 'details', 'ip'] as const;
 
-function parseQuery(req: Request, res: Response) {
-  const r = QuerySchema.safeParse(req.query);
-  if (r.success) return r.data;
-  const message = r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-  res.status(400).json({ error: 'invalid_query', message });
-  return undefined;
-}
-
 /** GET /api/audit (JSON `{records}`) and GET /api/audit.csv, newest first; reviewer or admin. */
 export function auditRouter({ store }: { store: { audit: AuditRepo } }): Router {
   const router = Router();
 
   router.get('/audit', requireRole('reviewer'), (req, res) => {
-    const q = parseQuery(req, res);
-    if (!q) return;
+    const q = parse(QuerySchema, req.query, 'audit filter');
     res.json({ records: store.audit.list(q) });
   });
 
   router.get('/audit.csv', requireRole('reviewer'), (req, res) => {
-    const q = parseQuery(req, res);
-    if (!q) return;
+    const q = parse(QuerySchema, req.query, 'audit filter');
     const records: AuditRecord[] = store.audit.list(q);
     const rows = records.map((r) => CSV_COLUMNS.map((c) => cell(r[c])));
     res.set('Content-Type', 'text/csv; charset=utf-8');

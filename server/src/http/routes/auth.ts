@@ -6,11 +6,11 @@ import { createLoginLimiter, type LoginLimitOptions } from '../../auth/loginLimi
 import { requireRole } from '../../auth/middleware.js';
 import { dummyPasswordHash, verifyPassword } from '../../auth/passwords.js';
 import { endSession, startSession } from '../../auth/sessions.js';
-import { parseBody } from '../../auth/validation.js';
 import type { AuditRepo } from '../../store/audit.js';
 import type { SessionsRepo } from '../../store/sessions.js';
 import type { TokensRepo } from '../../store/tokens.js';
 import type { UsersRepo } from '../../store/users.js';
+import { parse } from '../validate.js';
 
 export interface AuthRouterDeps {
   store: { users: UsersRepo; sessions: SessionsRepo; tokens: TokensRepo; audit: AuditRepo };
@@ -30,8 +30,7 @@ export function authRouter({ store, loginLimits }: AuthRouterDeps): Router {
   const limiter = createLoginLimiter(loginLimits);
 
   router.post('/auth/login', limiter.perIp, async (req, res) => {
-    const body = parseBody(LoginSchema, req, res);
-    if (!body) return;
+    const body = parse(LoginSchema, req.body ?? {}, 'login');
     const lockedS = limiter.lockedForS(body.username);
     if (lockedS > 0) {
       store.audit.append({ action: 'login_failed', username: body.username, details: { reason: 'locked' }, ip: req.ip });
@@ -75,8 +74,7 @@ export function authRouter({ store, loginLimits }: AuthRouterDeps): Router {
   });
 
   router.post('/auth/tokens', requireRole(), (req, res) => {
-    const body = parseBody(TokenSchema, req, res);
-    if (!body) return;
+    const body = parse(TokenSchema, req.body ?? {}, 'token request');
     const user = req.user!;
     if (user.id === 0) {
       return void res.status(400).json({

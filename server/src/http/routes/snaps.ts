@@ -129,10 +129,6 @@ export function snapsRouter(deps: AppDeps): Router {
         res.setHeader('Server-Timing', Object.entries(stages).map(([k, v]) => `${k};dur=${v.toFixed(1)}`).join(', '));
       }
       if (outcome.replayed) res.setHeader('Idempotent-Replayed', 'true');
-      if (!outcome.replayed) {
-        const a = outcome.answer;
-        res.locals.snap = { siteId: a.siteId, verdict: a.verdict, poppyScore: a.poppyScore, location: a.location }; // audit (auth/auditTrail.ts)
-      }
       res.status(outcome.replayed ? 200 : 201).json(outcome.answer);
     } catch (err) {
       if (err instanceof SnapRejected) throw new HttpError(REJECTION_STATUS[err.code], err.code, err.message);

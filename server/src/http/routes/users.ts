@@ -4,10 +4,10 @@ import { NewUserSchema, PasswordSchema } from '../../auth/accounts.js';
 import { ROLES } from '../../auth/roles.js';
 import { requireRole } from '../../auth/middleware.js';
 import { hashPassword } from '../../auth/passwords.js';
-import { parseBody } from '../../auth/validation.js';
 import type { AuditRepo } from '../../store/audit.js';
 import type { SessionsRepo } from '../../store/sessions.js';
 import { DuplicateUsernameError, type UsersRepo } from '../../store/users.js';
+import { parse } from '../validate.js';
 
 const UserChangeSchema = z
   .object({
@@ -23,8 +23,7 @@ export function usersRouter({ store }: { store: { users: UsersRepo; sessions: Se
   const router = Router();
 
   router.post('/users', requireRole('admin'), async (req, res) => {
-    const body = parseBody(NewUserSchema, req, res);
-    if (!body) return;
+    const body = parse(NewUserSchema, req.body ?? {}, 'user');
     try {
       const user = store.users.create({ username: body.username, role: body.role, passwordHash: await hashPassword(body.password) });
       store.audit.append({ action: 'user_created', user: req.user, details: { userId: user.id, username: user.username, role: user.role }, ip: req.ip });
@@ -39,8 +38,7 @@ export function usersRouter({ store }: { store: { users: UsersRepo; sessions: Se
     const id = Number(req.params.id);
     const user = Number.isSafeInteger(id) && id > 0 ? store.users.get(id) : undefined;
     if (!user) return void res.status(404).json({ error: 'not_found', message: `User ${req.params.id} does not exist.` });
-    const body = parseBody(UserChangeSchema, req, res);
-    if (!body) return;
+    const body = parse(UserChangeSchema, req.body ?? {}, 'user change');
     if (req.user!.id === id && (body.disabled === true || (body.role !== undefined && body.role !== 'admin'))) {
       return void res.status(409).json({ error: 'self_lockout', message: 'You cannot disable yourself or take away your own admin role.' });
     }
