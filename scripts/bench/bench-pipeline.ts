@@ -58,17 +58,23 @@ async function optimised(classifier: Classifier, frames: BenchFrame[], total: nu
   const sums: Record<keyof FrameStats, number> = { metadataMs: 0, decodeResampleMs: 0, tileMs: 0, inferMs: 0, locateMs: 0, totalMs: 0, tiles: 0, refineTiles: 0, gatedTiles: 0 };
   let detections = 0;
   let maxRssSampled = 0;
+  const byDir = new Map<string, { frames: number; ms: number; inferred: number }>();
   const start = performance.now();
   for (let i = 0; i < total; i++) {
     const f = frames[i % frames.length];
     const r = await processFrame(f.file, f.overrides, classifier, { colourGate: !gateOff });
     for (const k of Object.keys(sums) as Array<keyof FrameStats>) sums[k] += r.stats[k];
     detections += r.detections.length;
+    const dir = byDir.get(path.dirname(f.file)) ?? { frames: 0, ms: 0, inferred: 0 };
+    dir.frames++;
+    dir.ms += r.stats.totalMs;
+    dir.inferred += r.stats.tiles - r.stats.gatedTiles;
+    byDir.set(path.dirname(f.file), dir);
     maxRssSampled = Math.max(maxRssSampled, process.memoryUsage.rss() / 1048576);
     if (total > 50 && (i + 1) % 50 === 0) console.log(`  ${i + 1}/${total} frames, rss ${(process.memoryUsage.rss() / 1048576).toFixed(0)} MB`);
   }
   const seconds = (performance.now() - start) / 1000;
-  return { seconds, framesPerSecond: total / seconds, sums, detections, maxRssSampled };
+  return { seconds, framesPerSecond: total / seconds, sums, detections, maxRssSampled, byDir };
 }
 
 /** The obvious implementation: decode at full resolution, then resize and classify one tile at a time. */
@@ -131,6 +137,9 @@ async function main(): Promise<void> {
   console.log(`  ${opt.framesPerSecond.toFixed(3)} frames/s (${(opt.seconds / n).toFixed(2)} s/frame), ${(opt.sums.tiles / n).toFixed(0)} tiles/frame, ${(opt.sums.tiles / opt.seconds).toFixed(0)} tiles/s end to end`);
   console.log(`  ms/frame: metadata ${avg('metadataMs')} · decode+resample ${avg('decodeResampleMs')} (fused in libvips) · tile ${avg('tileMs')} · infer ${avg('inferMs')} · locate ${avg('locateMs')} · total ${avg('totalMs')}`);
   console.log(`  colour gate ${gateOff ? 'off' : 'on'}: ${(opt.sums.gatedTiles / n).toFixed(0)} tiles/frame without petal colours skipped inference; ${(opt.sums.refineTiles / n).toFixed(0)} refinement tiles/frame`);
+  for (const [dir, d] of opt.byDir) {
+    console.log(`  ${path.basename(dir)}: ${d.frames} frames, ${(d.ms / d.frames).toFixed(0)} ms/frame, ${(d.inferred / d.frames).toFixed(0)} tiles/frame sent to the model`);
+  }
   console.log(`  detections: ${opt.detections} in ${n} frames (threshold ${m.thresholds.droneTile})`);
   console.log(`  peak RSS: ${rssAfterOptimised.toFixed(0)} MB (process high-water mark incl. model); max sampled after a frame ${opt.maxRssSampled.toFixed(0)} MB`);
 

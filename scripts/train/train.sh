@@ -17,8 +17,8 @@ rm -rf "$CACHE/drone/train" "$CACHE/drone/val"
 
 echo "== train"
 if [ "$#" -eq 0 ]; then
-  set -- --epochs 7 --sizes 192,192,192,192,224,224,224 --closeups-per-epoch 2600 --drone-per-epoch 1400 \
-    --time-budget-s 2520
+  set -- --epochs 6 --sizes 160,192 --full-size-fraction 0.3 --closeups-per-epoch 2600 --drone-per-epoch 1200 --lr 2e-3 \
+    --time-budget-s 2100
 fi
 "$PY" scripts/train/train.py "$@"
 
