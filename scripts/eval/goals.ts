@@ -9,6 +9,8 @@ export interface Goal {
   text: string;
   measured: string;
   met: boolean | null;
+  /** true when the verdict rests on an estimate rather than a direct measurement */
+  estimated?: boolean;
   /** by how much it is met or missed, in words */
   margin: string;
 }
@@ -19,12 +21,19 @@ const pts = (x: number) => `${Math.abs(x * 100).toFixed(1)} points`;
 export function closeupGoal(c: CloseupEval | null): Goal {
   const text = 'Real close-ups: recall ≥ 0.95 at false-positive rate ≤ 0.05';
   if (!c) return { id: 'closeup', text, measured: 'not measured', met: null, margin: '' };
-  const { recall, falsePositiveRate, threshold } = c.atThreshold;
+  const { recall, falsePositiveRate, threshold, positives, truePositives, negatives, falsePositives } = c.atThreshold;
   const recallOk = recall >= 0.95;
   const fprOk = falsePositiveRate <= 0.05;
+  const photos = (n: number) => `${n} photo${n === 1 ? '' : 's'}`;
+  const missingHits = Math.ceil(0.95 * positives - 1e-9) - truePositives;
+  const extraAlarms = falsePositives - Math.floor(0.05 * negatives + 1e-9);
   const parts = [
-    recallOk ? `recall ${pts(recall - 0.95)} above 0.95` : `recall ${pts(0.95 - recall)} short of 0.95`,
-    fprOk ? `FPR ${pts(0.05 - falsePositiveRate)} under 0.05` : `FPR ${pts(falsePositiveRate - 0.05)} over 0.05`,
+    recallOk
+      ? `recall ${pts(recall - 0.95)} above 0.95`
+      : `recall ${pts(0.95 - recall)} short of 0.95 (${photos(missingHits)} of ${positives} more would meet it)`,
+    fprOk
+      ? `FPR ${pts(0.05 - falsePositiveRate)} under 0.05`
+      : `FPR ${pts(falsePositiveRate - 0.05)} over 0.05 (${photos(extraAlarms)} of ${negatives} too many)`,
   ];
   return {
     id: 'closeup',
@@ -68,14 +77,23 @@ export function syntheticGoal(s: SyntheticEval | null): Goal {
 export function throughputGoal(t: ThroughputEval | null): Goal {
   const text = '≥ 100 tiles/s (224 px) on 2 cores';
   if (!t) return { id: 'throughput', text, measured: 'not measured', met: null, margin: '' };
+  const busy = t.loadAverage1m > t.cpus * 0.75;
+  if (busy) {
+    // Other work shared the cores: the wall-clock rate says more about them than about the model.
+    const est = t.idleEstimateTilesPerSecond;
+    return {
+      id: 'throughput',
+      text,
+      measured: `${t.tilesPerSecond.toFixed(0)} tiles/s measured while the machine was busy (load ${t.loadAverage1m.toFixed(1)} on ${t.cpus} cores); CPU-time estimate for ${t.threads} idle cores: ${est.toFixed(0)} tiles/s (batch ${t.batchSize}, ${t.tileSize} px)`,
+      met: est >= 100,
+      estimated: true,
+      margin: est >= 100 ? `estimate ${(est / 100).toFixed(2)}× the goal; confirm with npm run eval on an idle machine` : `estimate ${(100 - est).toFixed(0)} tiles/s short; confirm on an idle machine`,
+    };
+  }
   return {
     id: 'throughput',
     text,
-    measured:
-      `${t.tilesPerSecond.toFixed(0)} tiles/s at ${t.tileSize} px, batch ${t.batchSize}, ${t.threads} threads` +
-      (t.loadAverage1m > t.cpus * 0.75
-        ? ` (machine busy: load ${t.loadAverage1m.toFixed(1)} on ${t.cpus} cores; CPU-time estimate for idle cores ${t.idleEstimateTilesPerSecond.toFixed(0)} tiles/s)`
-        : ''),
+    measured: `${t.tilesPerSecond.toFixed(0)} tiles/s at ${t.tileSize} px, batch ${t.batchSize}, ${t.threads} threads (load ${t.loadAverage1m.toFixed(1)})`,
     met: t.tilesPerSecond >= 100,
     margin: t.tilesPerSecond >= 100 ? `${(t.tilesPerSecond / 100).toFixed(2)}× the goal` : `${(100 - t.tilesPerSecond).toFixed(0)} tiles/s short (${pct(t.tilesPerSecond / 100)} of the goal)`,
   };

@@ -31,7 +31,7 @@ function capped<T>(items: T[], show: (x: T) => string): string {
   const shown = items.slice(0, MAX_LISTED).map(show).join('; ');
   return items.length > MAX_LISTED ? `${shown}; … and ${items.length - MAX_LISTED} more (eval JSON)` : shown;
 }
-const verdict = (g: Goal) => (g.met === null ? 'not measured' : g.met ? 'MET' : 'MISSED');
+const verdict = (g: Goal) => (g.met === null ? 'not measured' : `${g.met ? 'MET' : 'MISSED'}${g.estimated ? ' (estimate)' : ''}`);
 
 function pad(rows: string[][]): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
@@ -96,7 +96,7 @@ export function textReport(r: EvalResult): string {
   }
   for (const sk of r.skipped) out.push('', `!! ${sk.part} skipped: ${sk.reason}`);
   out.push('', '== Goals (issue 2)');
-  for (const g of r.goals) out.push(`${verdict(g).padEnd(12)} ${g.text}\n             measured: ${g.measured}${g.margin ? `\n             ${g.margin}` : ''}`);
+  for (const g of r.goals) out.push(`${verdict(g).padEnd(16)} ${g.text}\n                 measured: ${g.measured}${g.margin ? `\n                 ${g.margin}` : ''}`);
   return out.join('\n');
 }
 

@@ -3,7 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bestRecallWithinFpr, macro, perClass, ratesAt, rocAuc, wilson } from '../../scripts/eval/metrics.js';
+import type { CloseupEval } from '../../scripts/eval/closeups.js';
+import { closeupGoal, throughputGoal } from '../../scripts/eval/goals.js';
 import type { EvalResult } from '../../scripts/eval/report.js';
+import type { ThroughputEval } from '../../scripts/eval/throughput.js';
 import { writeCardSection, writeManifestMetrics } from '../../scripts/eval/write.js';
 import { loadManifest } from '../src/model/manifest.js';
 
@@ -110,5 +113,25 @@ describe('manifest metrics', () => {
     expect(metrics.test).toMatchObject({ evaluatedAt: '2026-11-30T03:00:00Z', split: 'test', closeup: null, goalsMet: { aerial: true } });
     expect(() => loadManifest(file)).not.toThrow();
     expect(() => writeManifestMetrics(file, 'b'.repeat(64), result)).toThrow(/changed during the evaluation/);
+  });
+});
+
+describe('goal verdicts', () => {
+  it('says by how many photos the close-up goal is missed', () => {
+    const at = ratesAt([...Array(72).fill(0.9), ...Array(655).fill(0.1)], [...Array(72).fill(true), ...Array(655).fill(false)], 0.5);
+    const c = { atThreshold: { ...at, truePositives: 68, recall: 68 / 72, falsePositives: 23, falsePositiveRate: 23 / 655 } } as unknown as CloseupEval;
+    const g = closeupGoal(c);
+    expect(g.met).toBe(false);
+    expect(g.margin).toMatch(/recall 0\.6 points short of 0\.95 \(1 photo of 72 more would meet it\); FPR 1\.5 points under 0\.05/);
+  });
+
+  it('judges speed by the measured rate on an idle machine and flags an estimate on a busy one', () => {
+    const base = { tileSize: 224, threads: 2, batchSize: 16, baselineBatch1TilesPerSecond: 90, speedup: 1.3, tilesPerCpuSecond: 60, idleEstimateTilesPerSecond: 120, tilesTimed: 1000, cpus: 2 };
+    const idle = throughputGoal({ ...base, tilesPerSecond: 95, loadAverage1m: 0.5 } as ThroughputEval);
+    expect(idle).toMatchObject({ met: false });
+    expect(idle.estimated).toBeUndefined();
+    const busy = throughputGoal({ ...base, tilesPerSecond: 40, loadAverage1m: 6 } as ThroughputEval);
+    expect(busy).toMatchObject({ met: true, estimated: true });
+    expect(busy.measured).toMatch(/busy.*estimate for 2 idle cores: 120 tiles\/s/);
   });
 });

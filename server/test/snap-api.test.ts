@@ -22,6 +22,7 @@ interface Answer {
   poppyScore: number;
   top: { label: string; score: number; en: string; zh: string }[];
   advice: string[];
+  reasons: string[];
   thresholds: { poppy: number; uncertainLow: number };
   location: { lat: number; lon: number; source: string; accuracyM: number | null };
   siteId: number;
@@ -278,7 +279,7 @@ describe.runIf(manifestPath)('POST /api/snaps', () => {
         .slice(0, n)
         .map((f) => sharedPath('data', dir, f));
 
-    it('follows the model thresholds, and calls corn poppies poppy/uncertain and other flowers not poppy', async () => {
+    it('follows the model thresholds, flags corn poppies and rarely calls other flowers poppy', async () => {
       const test = heldOut();
       const poppies = pick('flowers/oxford102/corn_poppy', 5, test);
       const others = ['flowers/flowers5/sunflower', 'flowers/flowers5/daisy', 'flowers/oxford102/rose', 'flowers/kaggle14/tulip', 'flowers/oxford102/water_lily'].flatMap(
@@ -300,8 +301,11 @@ describe.runIf(manifestPath)('POST /api/snaps', () => {
       for (const a of [...p, ...o]) {
         const { poppy, uncertainLow } = a.thresholds;
         const byScore = a.poppyScore >= poppy ? 'poppy' : a.poppyScore >= uncertainLow ? 'uncertain' : 'not_poppy';
-        if (byScore !== 'not_poppy') expect(a.verdict).toBe(byScore);
-        else expect(['not_poppy', 'uncertain']).toContain(a.verdict); // uncertain only for a poppy-family look-alike
+        // the two guards only ever move a verdict towards "ask an expert", and say so
+        if (a.verdict !== byScore) {
+          expect(a.verdict).toBe('uncertain');
+          expect(a.reasons.some((r) => r === 'best_match_not_poppy' || r === 'poppy_family_lookalike_on_top')).toBe(true);
+        }
         expect(a.top).toHaveLength(3);
         expect(a.advice.length).toBeGreaterThan(0);
       }
@@ -313,9 +317,12 @@ describe.runIf(manifestPath)('POST /api/snaps', () => {
         return;
       }
       const flagged = p.filter((a) => a.verdict !== 'not_poppy').length;
-      const cleared = o.filter((a) => a.verdict === 'not_poppy').length;
+      const calledPoppy = o.filter((a) => a.verdict === 'poppy').length;
+      const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
       expect(flagged / p.length, summary).toBeGreaterThanOrEqual(0.8);
-      expect(cleared / o.length, summary).toBeGreaterThanOrEqual(0.8);
+      // other flowers are at most rarely called poppy (uncertain sends them to an expert, which is allowed)
+      expect(calledPoppy / o.length, summary).toBeLessThanOrEqual(0.2);
+      expect(median(p.map((a) => a.poppyScore)), summary).toBeGreaterThan(Math.max(median(o.map((a) => a.poppyScore)), p[0].thresholds.poppy));
       // a corn poppy photo names corn poppy (虞美人) among its three closest matches
       expect(p.filter((a) => a.top.some((t) => t.label === 'corn_poppy')).length / p.length).toBeGreaterThanOrEqual(0.8);
     });

@@ -32,6 +32,15 @@ describe('decideVerdict', () => {
     expect(no.advice).toEqual(['carry_on_logged']);
   });
 
+  it('is only uncertain when the score passes but the best match is not a poppy (and poppy is not the majority)', () => {
+    const v = decideVerdict([{ label: 'sunflower', score: 0.55 }, { label: 'opium_poppy', score: 0.45 }], 0.45, { ...manifest, thresholds: { closeup: 0.1, closeupUncertainLow: 0.05, droneTile: 0.5 } });
+    expect(v.verdict).toBe('uncertain');
+    expect(v.reasons).toEqual(['score_above_poppy_threshold', 'best_match_not_poppy']);
+    // a poppy majority is poppy whatever ranks first
+    const w = decideVerdict([{ label: 'sunflower', score: 0.4 }, { label: 'opium_poppy', score: 0.35 }, { label: 'poppy_plot_aerial', score: 0.25 }], 0.6, manifest);
+    expect(w.verdict).toBe('poppy');
+  });
+
   it('never answers a plain "not poppy" when a poppy-family look-alike ranks first', () => {
     const v = decideVerdict([{ label: 'corn_poppy', score: 0.85 }, { label: 'opium_poppy', score: 0.1 }], 0.1, manifest);
     expect(v.verdict).toBe('uncertain');

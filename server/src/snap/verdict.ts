@@ -7,7 +7,8 @@ export type VerdictReason =
   | 'score_above_poppy_threshold'
   | 'score_in_uncertain_band'
   | 'score_below_uncertain_band'
-  | 'poppy_family_lookalike_on_top';
+  | 'poppy_family_lookalike_on_top'
+  | 'best_match_not_poppy';
 
 /** What the officer should do next; codes for the page's dictionary (snap.advice.<code>). */
 export type AdviceCode =
@@ -52,8 +53,9 @@ const ADVICE: Record<Verdict, AdviceCode[]> = {
 /**
  * Turns the classifier's scores into the officer's answer. The poppy score is compared with the model's own
  * close-up thresholds: at or above `closeup` is poppy, in [closeupUncertainLow, closeup) uncertain, below not
- * poppy. A poppy-family look-alike ranked first never yields a plain "not poppy": it goes to an expert instead,
- * because the model was trained on very few real opium poppies and confuses the family.
+ * poppy. Two guards, because the model was trained on very few real opium poppies: a score over the threshold
+ * whose single best match is not a poppy label (and that is below 0.5, so poppy is not the majority) is only
+ * uncertain; a poppy-family look-alike ranked first never yields a plain "not poppy". Both go to an expert.
  */
 export function decideVerdict(
   scores: { label: string; score: number }[],
@@ -74,7 +76,12 @@ export function decideVerdict(
 
   let verdict: Verdict;
   const reasons: VerdictReason[] = [];
-  if (poppyScore >= closeup) {
+  const first = top[0];
+  if (poppyScore >= closeup && first && !first.poppy && poppyScore < 0.5) {
+    // Enough poppy to rule nothing out, but the single best match is something else: an expert decides.
+    verdict = 'uncertain';
+    reasons.push('score_above_poppy_threshold', 'best_match_not_poppy');
+  } else if (poppyScore >= closeup) {
     verdict = 'poppy';
     reasons.push('score_above_poppy_threshold');
   } else if (poppyScore >= closeupUncertainLow) {
@@ -84,7 +91,6 @@ export function decideVerdict(
     verdict = 'not_poppy';
     reasons.push('score_below_uncertain_band');
   }
-  const first = top[0];
   if (verdict === 'not_poppy' && first && !first.poppy && isPoppyFamily(first)) {
     verdict = 'uncertain';
     reasons.push('poppy_family_lookalike_on_top');

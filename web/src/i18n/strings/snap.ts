@@ -104,8 +104,8 @@ export const snapStrings: Record<string, Entry> = {
   },
   'snap.uncertain.title': { en: 'What “uncertain” means', zh: '“无法确定”是什么意思' },
   'snap.uncertain.body': {
-    en: 'The poppy score is between the two thresholds, or the closest match is a poppy relative. The model cannot tell opium poppy reliably from corn poppy (虞美人) or ornamental garden poppies: they look very alike, especially when not in flower. It was trained on very few real opium poppy photos, so a person must decide.',
-    zh: '罂粟评分介于两个阈值之间，或最相似的是罂粟的近缘植物。模型无法可靠地区分罂粟与虞美人（corn poppy）或观赏罂粟：它们外观非常相似，不开花时尤甚。模型训练时使用的真实罂粟照片很少，因此必须由人来判断。',
+    en: 'The model sees something of poppy in the photo but not enough to say so: the poppy score is between the two thresholds, or the single best match is another plant. It cannot tell opium poppy reliably from corn poppy (虞美人) or ornamental garden poppies: they look very alike, especially when not in flower. It was trained on very few real opium poppy photos, so a person must decide.',
+    zh: '模型在照片中看到了一些罂粟特征，但不足以下结论：罂粟评分介于两个阈值之间，或最相似的是其他植物。模型无法可靠地区分罂粟与虞美人（corn poppy）或观赏罂粟：它们外观非常相似，不开花时尤甚。模型训练时使用的真实罂粟照片很少，因此必须由人来判断。',
   },
   'snap.limits.title': { en: 'What the model cannot tell', zh: '模型的局限' },
   'snap.limits.body': {
