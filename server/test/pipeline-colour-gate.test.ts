@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hasPetalColours, isPetalColour } from '../src/pipeline/colourGate.js';
+import { hasPetalColours, isPetalColour, petalCounts } from '../src/pipeline/colourGate.js';
 
 describe('colour gate', () => {
   it('passes poppy petal colours and refuses foliage, soil, tarmac and water', () => {
@@ -21,5 +21,32 @@ describe('colour gate', () => {
     expect(hasPetalColours(tile)).toBe(false);
     tile.set([200, 30, 30], 6000);
     expect(hasPetalColours(tile)).toBe(true);
+  });
+
+  it('counts petal pixels per rectangle exactly as a direct scan does, clipping rectangles to the frame', () => {
+    const w = 97;
+    const h = 61;
+    const raw = Buffer.alloc(w * h * 3);
+    let seed = 7;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 24);
+    for (let i = 0; i < raw.length; i++) raw[i] = rand();
+    const rects = [
+      { x: 0, y: 0, w: 97, h: 61 },
+      { x: 10, y: 5, w: 30, h: 20 },
+      { x: 80, y: 50, w: 40, h: 40 },
+      { x: 96, y: 60, w: 1, h: 1 },
+    ];
+    const direct = rects.map((r) => {
+      let n = 0;
+      for (let y = r.y; y < Math.min(h, r.y + r.h); y++) {
+        for (let x = r.x; x < Math.min(w, r.x + r.w); x++) {
+          const p = (y * w + x) * 3;
+          if (isPetalColour(raw[p], raw[p + 1], raw[p + 2])) n++;
+        }
+      }
+      return n;
+    });
+    expect(petalCounts(raw, w, h, rects)).toEqual(direct);
+    expect(direct[0]).toBeGreaterThan(0);
   });
 });

@@ -23,3 +23,28 @@ export function hasPetalColours(rgb: Buffer, minPixels = GATE_MIN_PIXELS): boole
   }
   return false;
 }
+
+/**
+ * Petal-coloured pixel count of every rectangle of a raw RGB frame, from one pass over the frame and an
+ * integral image, so overlapping tiles are not scanned twice and gated tiles are never cut out.
+ */
+export function petalCounts(raw: Buffer, width: number, height: number, rects: Array<{ x: number; y: number; w: number; h: number }>): number[] {
+  const stride = width + 1;
+  const integral = new Uint32Array(stride * (height + 1));
+  for (let y = 0, p = 0; y < height; y++) {
+    let rowSum = 0;
+    const above = y * stride;
+    const here = above + stride;
+    for (let x = 0; x < width; x++, p += 3) {
+      if (isPetalColour(raw[p], raw[p + 1], raw[p + 2])) rowSum++;
+      integral[here + x + 1] = integral[above + x + 1] + rowSum;
+    }
+  }
+  return rects.map((r) => {
+    const x0 = Math.max(0, Math.min(width, r.x));
+    const y0 = Math.max(0, Math.min(height, r.y));
+    const x1 = Math.max(0, Math.min(width, r.x + r.w));
+    const y1 = Math.max(0, Math.min(height, r.y + r.h));
+    return integral[y1 * stride + x1] - integral[y0 * stride + x1] - integral[y1 * stride + x0] + integral[y0 * stride + x0];
+  });
+}

@@ -1,5 +1,5 @@
 import { cameraModel, type CameraResult, type FlightOverrides } from './camera.js';
-import { hasPetalColours } from './colourGate.js';
+import { GATE_MIN_PIXELS, petalCounts } from './colourGate.js';
 import { mergeDetections, type FrameDetection, type TileScore } from './detections.js';
 import { frameFootprint, locatePixel } from './groundPosition.js';
 import { readMetadata, type FrameMetadata } from './metadata.js';
@@ -109,13 +109,15 @@ export async function processFrame(
   let tileMs = 0;
   let inferMs = 0;
   let gatedTiles = 0;
-  const gate = opts.colourGate !== false;
+  const gateStart = now();
+  const counts = opts.colourGate === false ? null : petalCounts(frame.data, frame.width, frame.height, plan.tiles.map((t) => t.rect));
+  tileMs += now() - gateStart;
   const scores: TileScore[] = [];
   for (let start = 0; start < plan.tiles.length; start += chunkTiles) {
     const ta = now();
-    const chunk = plan.tiles.slice(start, start + chunkTiles).map((t) => cutTile(frame.data, frame.width, frame.height, t.rect));
-    const keep = chunk.map((px) => !gate || hasPetalColours(px));
-    const pixels = chunk.filter((_, i) => keep[i]);
+    const chunk = plan.tiles.slice(start, start + chunkTiles);
+    const keep = chunk.map((t) => counts === null || counts[t.index] >= GATE_MIN_PIXELS);
+    const pixels = chunk.filter((_, i) => keep[i]).map((t) => cutTile(frame.data, frame.width, frame.height, t.rect));
     const tb = now();
     const classified = pixels.length > 0 ? await classifier.classifyPixels(pixels, { topK: opts.topK, threshold }) : [];
     let k = 0;
