@@ -88,7 +88,7 @@ def main():
                   'resize': {'library': 'sharp', 'fit': 'cover', 'kernel': 'lanczos3'}},
         'output': {'name': 'logits', 'activation': 'softmax'},
         'labels': [{k: l[k] for k in ('id', 'en', 'zh', 'group', 'kind')} for l in LABELS],
-        'thresholds': {k: round(float(v), 4) for k, v in ckpt['thresholds'].items()},
+        'thresholds': {k: round(float(v), 6) for k, v in ckpt['thresholds'].items()},
         'drone': CONFIG['drone'],
         'data': data_summary(shared),
         'metrics': {'validation': ckpt['validation']},

@@ -32,6 +32,8 @@ export interface ProcessFrameOptions {
 
 /** Detections re-centred per frame at most (the strongest first); refinement costs 9 tiles each. */
 export const MAX_REFINED_DETECTIONS = 20;
+/** Refinement tiles scoring above this fraction of the hit threshold pull the centre, weighted by the excess. */
+export const REFINE_EVIDENCE_FRACTION = 0.5;
 
 export interface LocatedDetection extends FrameDetection {
   /** null for frames without a usable GPS position */
@@ -193,17 +195,20 @@ function refinementRects(d: FrameDetection, plan: TilePlan, frame: { width: numb
   return rects;
 }
 
-/** Moves the centre to the score-weighted centre of the refinement tiles that fire; keeps it when none does. */
+/** Moves the centre to the evidence-weighted centre of the refinement tiles; keeps it when none has any. */
 function recentre(d: FrameDetection, rects: Rect[], scores: TileScore[], threshold: number, plan: TilePlan, frame: { width: number; height: number }): void {
   let wx = 0;
   let wy = 0;
   let w = 0;
   rects.forEach((r, i) => {
     const s = scores[i];
-    if (!s || s.poppy < threshold) return;
-    wx += s.poppy * (r.x + r.w / 2);
-    wy += s.poppy * (r.y + r.h / 2);
-    w += s.poppy;
+    if (!s) return;
+    // graded evidence: tiles half way to the threshold still say which side of the box the plants are on
+    const weight = s.poppy - threshold * REFINE_EVIDENCE_FRACTION;
+    if (weight <= 0) return;
+    wx += weight * (r.x + r.w / 2);
+    wy += weight * (r.y + r.h / 2);
+    w += weight;
     if (s.poppy > d.score) {
       d.score = s.poppy;
       d.top = s.top;
