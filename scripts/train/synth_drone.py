@@ -117,7 +117,39 @@ def load_flowers(cache, shared, split, max_per_label, rnd):
         rnd.shuffle(files)
         other.extend(files[:max_per_label])
     cut = lambda files: [c for c in (cut_flower(os.path.join(shared, f)) for f in files) if c is not None]
-    return cut(poppy), cut(other)
+    poppy_cuts = cut(poppy)
+    # Opium poppy flowers are mostly white, pink, mauve or purple-red with a dark basal blotch, colours our real
+    # poppy photos (red corn poppy, orange californian, white tree poppy) barely cover: every poppy cut-out also
+    # enters the drone plots recoloured into that range.
+    return poppy_cuts + [somniferum_recolour(c, rnd) for c in poppy_cuts], cut(other)
+
+
+# (hue range, saturation range, value scale range) of P. somniferum petal colours, hue in [0, 1)
+SOMNIFERUM_PALETTE = [
+    ((0.0, 1.0), (0.02, 0.10), (1.15, 1.4)),   # white
+    ((0.92, 0.98), (0.28, 0.55), (1.0, 1.25)),  # pink
+    ((0.76, 0.86), (0.22, 0.50), (0.95, 1.2)),  # mauve / lilac
+    ((0.87, 0.93), (0.55, 0.85), (0.8, 1.0)),   # purple-red
+]
+
+
+def somniferum_recolour(rgba, rnd):
+    """A poppy cut-out recoloured to a P. somniferum petal colour, keeping its shading, with a dark centre."""
+    arr = np.asarray(rgba)
+    alpha = arr[..., 3]
+    hsv = np.asarray(Image.fromarray(arr[..., :3]).convert('HSV')).astype(np.float32) / 255.0
+    (h0, h1), (s0, s1), (v0, v1) = SOMNIFERUM_PALETTE[rnd.randrange(len(SOMNIFERUM_PALETTE))]
+    petals = hsv[..., 1] > 0.25  # leave already pale or dark parts (stamens, centre) alone
+    hsv[..., 0] = np.where(petals, rnd.uniform(h0, h1), hsv[..., 0])
+    hsv[..., 1] = np.where(petals, rnd.uniform(s0, s1), hsv[..., 1])
+    hsv[..., 2] = np.where(petals, np.clip(hsv[..., 2] * rnd.uniform(v0, v1), 0, 1), hsv[..., 2])
+    hh, ww = alpha.shape
+    yy, xx = np.mgrid[0:hh, 0:ww]
+    r = np.hypot((yy - hh / 2) / (hh / 2), (xx - ww / 2) / (ww / 2))
+    blotch = r < rnd.uniform(0.12, 0.3)
+    hsv[..., 2] = np.where(blotch, hsv[..., 2] * 0.35, hsv[..., 2])
+    rgb = np.asarray(Image.fromarray((hsv * 255).astype(np.uint8), 'HSV').convert('RGB'))
+    return Image.fromarray(np.dstack([rgb, alpha]), 'RGBA')
 
 
 # ---------------------------------------------------------------- ground and foliage
