@@ -235,10 +235,13 @@ def scatter_heads(canvas, mask, sprites, gsd, head_cm, density, rnd):
         return 0
     # clumped placement: heads gather around plants rather than uniformly
     picks = [rnd.randrange(len(ys)) for _ in range(n)]
+    # a plot is sown with one to three varieties, not a confetti of every flower photo we have: colour mix alone
+    # must not tell poppy plots from other flower plots
+    varieties = [rnd.randrange(len(sprites.flowers)) for _ in range(rnd.randint(1, 3))]
     drawn = 0
     for p in picks:
         d = rnd.uniform(*head_cm) / gsd
-        img, alpha = sprites.get(rnd.randrange(len(sprites.flowers)), d, rnd.random() < 0.5)
+        img, alpha = sprites.get(rnd.choice(varieties), d, rnd.random() < 0.5)
         h, w = alpha.shape[:2]
         y, x = ys[p] - h // 2, xs[p] - w // 2
         if y < 0 or x < 0 or y + h > size or x + w > size:

@@ -27,6 +27,9 @@ export function PinMap({ start, startZoom, onMove, goTo }: Props) {
   const [tilesOk, setTilesOk] = useState(false);
   const onMoveRef = useRef(onMove);
   onMoveRef.current = onMove;
+  // A typed position is kept exactly: the map centre after setView is only that position to within a projection
+  // round trip (1e-6°), which must not overwrite what the officer typed.
+  const typedTarget = useRef<{ lat: number; lon: number; x: number; y: number } | null>(null);
 
   useEffect(() => {
     if (!box.current) return;
@@ -35,6 +38,12 @@ export function PinMap({ start, startZoom, onMove, goTo }: Props) {
     map.current = m;
     const report = () => {
       const c = m.getCenter();
+      const target = typedTarget.current;
+      if (target && Math.abs(c.lat - target.y) < 1e-5 && Math.abs(c.lng - target.x) < 1e-5) {
+        onMoveRef.current(target.lat, target.lon);
+        return;
+      }
+      typedTarget.current = null;
       let lon = L.Util.wrapNum(c.lng, [-180, 180], true);
       let lat = c.lat;
       if (basemap.current.gcj02) [lon, lat] = gcoord.transform([lon, lat], gcoord.GCJ02, gcoord.WGS84) as [number, number];
@@ -70,6 +79,7 @@ export function PinMap({ start, startZoom, onMove, goTo }: Props) {
   useEffect(() => {
     if (!goTo || !map.current) return;
     const [x, y] = toMapLonLat(goTo.lon, goTo.lat, basemap.current.gcj02);
+    typedTarget.current = { lat: goTo.lat, lon: goTo.lon, x, y };
     map.current.setView([y, x], Math.max(map.current.getZoom(), 15), { animate: false });
   }, [goTo]);
 
