@@ -1,3 +1,6 @@
+import { rng } from '../lib/rng.js';
+
+export { rng };
 /**
  * Procedural farm/village scene in local metres (x east, y north) around the demo origin. Deterministic from a
  * seed. Everything is vector shapes; render.ts draws them through each frame's camera.
@@ -29,18 +32,6 @@ export interface Scene {
   background: string;
   shapes: Shape[];
   targets: TruthTarget[];
-}
-
-/** mulberry32: small, seedable, good enough for scenery. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const rect = (x0: number, y0: number, x1: number, y1: number): Pt[] => [

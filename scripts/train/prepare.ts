@@ -15,6 +15,7 @@ import exifr from 'exifr';
 import sharp from 'sharp';
 import { closeupPixels } from '../../server/src/model/preprocess.js';
 import { resampleFrame } from '../../server/src/pipeline/resample.js';
+import { rng } from '../lib/rng.js';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
 const repo = path.resolve(here, '../..');
@@ -37,18 +38,6 @@ const sharedDir = path.resolve(arg('--shared', process.env.POPPY_SHARED_DIR ?? p
 const cacheDir = path.resolve(arg('--cache', path.join(repo, '.cache/train')));
 const labels: TrainLabel[] = JSON.parse(fs.readFileSync(path.join(here, 'labels.json'), 'utf8'));
 const config: ModelConfig = JSON.parse(fs.readFileSync(path.join(here, 'model.json'), 'utf8'));
-
-/** Deterministic PRNG (mulberry32) so the split is reproducible from the seed alone. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function shuffled<T>(xs: T[], rand: () => number): T[] {
   const out = xs.slice();

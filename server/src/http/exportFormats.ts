@@ -1,3 +1,4 @@
+import { siteProperties } from './geojson.js';
 import { stringify } from 'csv-stringify/sync';
 import type { Site } from '../store/types.js';
 
@@ -45,23 +46,7 @@ export function toGeoJson(rows: ExportRow[]): string {
       type: 'Feature',
       id: s.id,
       geometry: { type: 'Point', coordinates: [s.lon, s.lat] },
-      properties: {
-        id: s.id,
-        score: s.score,
-        status: s.status,
-        errorRadiusM: s.errorRadiusM,
-        frames: s.frames,
-        modelVersion: s.modelVersion,
-        flightId: s.flightId,
-        flightName: s.flightName,
-        source: s.source,
-        topLabel: s.topLabel,
-        firstSeenAt: s.firstSeenAt,
-        reviewedAt: s.reviewedAt,
-        reviewedBy: s.reviewedBy,
-        version: s.version,
-        note: s.note,
-      },
+      properties: { ...siteProperties(s), flightName: s.flightName },
     })),
   });
 }
