@@ -7,7 +7,7 @@ import { closeupPixels, MAX_INPUT_PIXELS } from '../model/preprocess.js';
 import type { Store } from '../store/index.js';
 import { chooseLocation, readPhotoExif, type SentPosition, type SnapLocation } from './location.js';
 import { ACCEPTED_PHOTO_TYPES, sniffPhotoType, type PhotoType } from './sniff.js';
-import { decideVerdict, type AdviceCode, type NamedScore, type Verdict, type VerdictReason } from './verdict.js';
+import { decideVerdict, type SnapVerdict } from './verdict.js';
 
 /** A snap the server refuses, with a machine code and a sentence for the officer. */
 export class SnapRejected extends Error {
@@ -36,14 +36,8 @@ const DEFAULT_ACCURACY_M: Record<SnapLocation['source'], number> = { exif: 10, d
 
 const MIME: Record<string, string> = { jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp' };
 
-export interface SnapAnswer {
+export interface SnapAnswer extends SnapVerdict {
   id: number;
-  verdict: Verdict;
-  poppyScore: number;
-  reasons: VerdictReason[];
-  top: NamedScore[];
-  advice: AdviceCode[];
-  thresholds: { poppy: number; uncertainLow: number };
   location: SnapLocation;
   siteId: number;
   imageId: number;

@@ -47,6 +47,18 @@ const toSite = (r: SiteRow): Site => ({
   reviewedBy: r.reviewed_by,
 });
 
+
+/** Which column each site filter reads (lists and counts filter alike). */
+const SITE_FILTER_COLUMNS = {
+  flight: 'flight_id',
+  status: 'status',
+  score: 'score',
+  lat: 'lat',
+  lon: 'lon',
+  time: 'first_seen_at',
+  source: 'source',
+} as const;
+
 export interface NewSite {
   flightId: number | null;
   source: SiteSource;
@@ -127,15 +139,7 @@ export function createSitesRepo(ctx: StoreContext) {
       update.run({ id, ...a });
     },
     list(f: GeoFilters): Site[] {
-      const w = whereClause(f, {
-        flight: 'flight_id',
-        status: 'status',
-        score: 'score',
-        lat: 'lat',
-        lon: 'lon',
-        time: 'first_seen_at',
-        source: 'source',
-      });
+      const w = whereClause(f, SITE_FILTER_COLUMNS);
       const sql = `SELECT * FROM sites ${w.sql} ORDER BY score DESC, id LIMIT @limit`;
       return (db.prepare(sql).all({ ...w.params, limit: f.limit ?? DEFAULT_LIMIT }) as SiteRow[]).map(toSite);
     },
@@ -169,15 +173,7 @@ export function createSitesRepo(ctx: StoreContext) {
       }).immediate();
     },
     countByStatus(f: GeoFilters = {}): Record<SiteStatus, number> {
-      const w = whereClause({ ...f, status: undefined }, {
-        flight: 'flight_id',
-        status: 'status',
-        score: 'score',
-        lat: 'lat',
-        lon: 'lon',
-        time: 'first_seen_at',
-        source: 'source',
-      });
+      const w = whereClause({ ...f, status: undefined }, SITE_FILTER_COLUMNS);
       const out: Record<SiteStatus, number> = { pending: 0, confirmed: 0, rejected: 0 };
       const rows = db.prepare(`SELECT status, COUNT(*) AS n FROM sites ${w.sql} GROUP BY status`).all(w.params) as {
         status: SiteStatus;
