@@ -219,10 +219,13 @@ export class Classifier {
     return out;
   }
 
-  /** libvips keeps one error buffer, so concurrent failures can report "Unknown error"; decoding alone names the cause. */
+  /**
+   * libvips keeps one error buffer, so concurrent failures can report "Unknown error" or each other's message
+   * (a missing file called "unsupported image format"); decoding the failed input again, alone, names its own cause.
+   */
   private async decodeFailureReason(input: string | Buffer, reason: unknown): Promise<string> {
     const message = reason instanceof Error ? reason.message : String(reason);
-    if (!/unknown error/i.test(message) || (typeof input !== 'string' && !Buffer.isBuffer(input))) return message;
+    if (typeof input !== 'string' && !Buffer.isBuffer(input)) return message;
     try {
       await closeupPixels(input, this.inputSize);
       return message;
