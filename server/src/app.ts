@@ -19,6 +19,10 @@ import { snapsRouter } from './http/routes/snaps.js';
 import { authRouter } from './http/routes/auth.js';
 import { usersRouter } from './http/routes/users.js';
 import { auditRouter } from './http/routes/audit.js';
+import { basemapRouter } from './http/routes/basemap.js';
+import { fieldRouter } from './http/routes/field.js';
+import { taskSheetsRouter } from './http/routes/taskSheets.js';
+import { seasonRouter } from './http/routes/season.js';
 import { webRouter } from './http/web.js';
 import { contentSecurityPolicy } from './http/csp.js';
 import { SseHub } from './http/sse.js';
@@ -50,8 +54,13 @@ const API_ROUTERS: ((deps: AppDeps) => Router)[] = [
   uploadsRouter,
   imagesRouter,
   sitesRouter,
+  fieldRouter,
+  // before exportsRouter, whose /exports/:file answers unknown names with 404
+  taskSheetsRouter,
   exportsRouter,
+  seasonRouter,
   snapsRouter,
+  basemapRouter,
 ];
 
 export function createApp(deps: AppDeps): Express {

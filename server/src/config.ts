@@ -27,6 +27,10 @@ const EnvSchema = z.object({
   POPPY_BASEMAP_URL: z.preprocess(emptyAsUndefined, z.string().optional()),
   POPPY_BASEMAP_GCJ02: z.preprocess(emptyAsUndefined, flag.default(false)),
   POPPY_BASEMAP_ATTRIBUTION: z.preprocess(emptyAsUndefined, z.string().optional()),
+  /** a local raster PMTiles file served at /api/basemap.pmtiles (offline basemap) */
+  POPPY_BASEMAP_PMTILES: z.preprocess(emptyAsUndefined, z.string().optional()),
+  /** plain text before the attribution on the map; "" hides it */
+  POPPY_MAP_ATTRIBUTION_PREFIX: z.string().max(200).default('PoppyWatch'),
   POPPY_SHARED_DIR: z.string().default('../shared'),
   POPPY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -44,7 +48,8 @@ export interface Config {
   maxFileBytes: number;
   maxFiles: number;
   bootstrapToken: string | undefined;
-  basemap: { url: string | null; gcj02: boolean; attribution: string | null };
+  basemap: { url: string | null; gcj02: boolean; attribution: string | null; pmtiles: string | null };
+  mapAttributionPrefix: string;
   sharedDir: string;
   logLevel: string;
   webDist: string;
@@ -71,7 +76,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxFileBytes: Math.round(e.POPPY_MAX_FILE_MB * 1024 * 1024),
     maxFiles: e.POPPY_MAX_FILES,
     bootstrapToken: e.POPPY_BOOTSTRAP_TOKEN,
-    basemap: { url: e.POPPY_BASEMAP_URL ?? null, gcj02: e.POPPY_BASEMAP_GCJ02, attribution: e.POPPY_BASEMAP_ATTRIBUTION ?? null },
+    basemap: { url: e.POPPY_BASEMAP_URL ?? null, gcj02: e.POPPY_BASEMAP_GCJ02, attribution: e.POPPY_BASEMAP_ATTRIBUTION ?? null,
+      pmtiles: e.POPPY_BASEMAP_PMTILES ? path.resolve(e.POPPY_BASEMAP_PMTILES) : null },
+    mapAttributionPrefix: e.POPPY_MAP_ATTRIBUTION_PREFIX,
     sharedDir: path.resolve(e.POPPY_SHARED_DIR),
     logLevel: e.POPPY_LOG_LEVEL,
     webDist: path.join(REPO_ROOT, 'web', 'dist'),

@@ -41,6 +41,23 @@ export function derivedImage(derivedDir: string, originalsDir: string, sha256: s
   );
 }
 
+/** Longest side of the map overlay of a frame (downscaled, in the stored pixel orientation). */
+export const OVERLAY_MAX_PX = 1024;
+const overlayPath = (derivedDir: string, sha256: string) => path.join(derivedDir, sha256.slice(0, 2), sha256, 'overlay.jpg');
+
+/**
+ * A downscaled frame for the map, NOT turned by its EXIF orientation: the footprint's corners are the stored
+ * pixel corners (top-left, top-right, bottom-right, bottom-left), so the browser places these pixels as they are.
+ */
+export function overlayImage(derivedDir: string, originalsDir: string, sha256: string): Promise<string> {
+  return cached(overlayPath(derivedDir, sha256), () =>
+    sharp(path.join(originalsDir, sha256), { limitInputPixels: MAX_INPUT_PIXELS })
+      .resize(OVERLAY_MAX_PX, OVERLAY_MAX_PX, { fit: 'inside', withoutEnlargement: true })
+      .jpeg({ quality: 78 })
+      .toBuffer(),
+  );
+}
+
 export interface Box {
   x: number;
   y: number;

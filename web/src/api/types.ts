@@ -45,6 +45,8 @@ export interface Flight {
   createdAt: string;
   altitudeAglM?: number | null;
   groundElevationM?: number | null;
+  sensorWidthMm?: number | null;
+  isDemo?: boolean;
   images: { total: number; processed: number; failed: number; pending?: number };
   sites?: number;
   etaS?: number | null;
@@ -81,7 +83,8 @@ export interface ModelLabel {
 }
 
 export interface AppConfig {
-  basemap: { url: string | null; gcj02: boolean; attribution?: string | null };
+  basemap: { url: string | null; gcj02: boolean; attribution?: string | null; pmtiles?: string | null };
+  map?: { attributionPrefix: string };
   /** null while no model is loaded */
   model: { name: string; version: string; labels: ModelLabel[]; thresholds?: Record<string, number> } | null;
 }

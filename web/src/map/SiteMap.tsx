@@ -5,6 +5,9 @@ import type { FeatureCollection, GeoFeature, Id, SiteFeature, SiteStatus } from 
 import { t } from '../i18n/index.js';
 import { useLang } from '../i18n/useLang.js';
 import { toMapLonLat, type BasemapSettings } from './basemap.js';
+import { FrameOverlayLayer, type FrameOverlaySpec } from './frameOverlays.js';
+import { parseLatLon } from './parseLatLon.js';
+import { pmtilesLayer } from './pmtilesLayer.js';
 import { scoreOpacity, statusColor } from './colors.js';
 
 interface ClusterProps {
@@ -31,6 +34,12 @@ interface Props {
   fitKey: string;
   /** Changes when a new set of sites was loaded (positions may differ); status changes alone keep it. */
   dataKey: number;
+  /** frames drawn as georeferenced images under the sites (WGS-84 corners) */
+  imagery?: FrameOverlaySpec[];
+  /** plain text in front of the attribution (no Leaflet flag); "" shows none */
+  attributionPrefix?: string;
+  /** site outlines (GeoJSON Polygon, WGS-84) when the pipeline provides them */
+  outlines?: GeoFeature[];
 }
 
 function clusterColor(p: ClusterProps): string {
@@ -38,7 +47,7 @@ function clusterColor(p: ClusterProps): string {
   return p.confirmed >= p.rejected ? statusColor.confirmed : statusColor.rejected;
 }
 
-export function SiteMap({ sites, selected, onSelect, overlays, showFootprints, showTrack, basemap, fitKey, dataKey }: Props) {
+export function SiteMap({ sites, selected, onSelect, overlays, showFootprints, showTrack, basemap, fitKey, dataKey, imagery = [], attributionPrefix = 'PoppyWatch', outlines = [] }: Props) {
   useLang();
   const holder = useRef<HTMLDivElement>(null);
   const mapRef = useRef<L.Map | null>(null);
@@ -54,6 +63,9 @@ export function SiteMap({ sites, selected, onSelect, overlays, showFootprints, s
   const latest = useRef(new Map<string, SiteFeature['properties']>());
   const drawnPoints = useRef(new Map<string, L.CircleMarker>());
   const indexedKey = useRef<string | null>(null);
+  const [search, setSearch] = useState('');
+  const [searchError, setSearchError] = useState(false);
+  const searchMark = useRef<L.Layer | null>(null);
 
   // The map itself, once.
   useEffect(() => {
@@ -67,6 +79,7 @@ export function SiteMap({ sites, selected, onSelect, overlays, showFootprints, s
     selectionRenderer.current = L.svg({ pane: 'selection' });
     selection.current = L.layerGroup().addTo(map);
     (markers.current as L.LayerGroup & { renderer?: L.Renderer }).renderer = renderer;
+    L.control.scale({ imperial: false, position: 'bottomleft' }).addTo(map);
     mapRef.current = map;
     map.on('moveend', () => drawClusters());
     return () => {
@@ -80,14 +93,16 @@ export function SiteMap({ sites, selected, onSelect, overlays, showFootprints, s
   useEffect(() => {
     const map = mapRef.current;
     if (!map) return;
-    if (!basemap.url) {
+    if (!basemap.url && !basemap.pmtiles) {
       setBasemapState('none');
       return;
     }
     let loaded = 0;
     let failed = 0;
     setBasemapState('loading');
-    const layer = L.tileLayer(basemap.url, { attribution: basemap.attribution, maxZoom: 20, crossOrigin: true });
+    const layer = basemap.url
+      ? L.tileLayer(basemap.url, { attribution: basemap.attribution, maxZoom: 20, crossOrigin: true })
+      : pmtilesLayer(basemap.pmtiles!, { attribution: basemap.attribution });
     layer.on('tileload', () => {
       loaded++;
       setBasemapState('ok');
@@ -101,7 +116,56 @@ export function SiteMap({ sites, selected, onSelect, overlays, showFootprints, s
     return () => {
       layer.remove();
     };
-  }, [basemap.url, basemap.attribution]);
+  }, [basemap.url, basemap.pmtiles, basemap.attribution]);
+
+  useEffect(() => {
+    // plain text: the prefix is configured by an administrator, never interpreted as HTML
+    const text = attributionPrefix.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+    mapRef.current?.attributionControl.setPrefix(text || false);
+  }, [attributionPrefix]);
+
+  // The flight's own imagery, most nadir frame on top.
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map || imagery.length === 0) return;
+    const layer = new FrameOverlayLayer(
+      imagery.map((f) => ({ ...f, corners: f.corners.map(([lon, lat]) => toMapLonLat(lon, lat, basemap.gcj02)) })),
+    );
+    layer.addTo(map);
+    return () => {
+      layer.remove();
+    };
+  }, [imagery, basemap.gcj02]);
+
+  // Site outlines from the pipeline, when present.
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map || outlines.length === 0) return;
+    const layer = L.geoJSON({ type: 'FeatureCollection', features: outlines } as GeoJSON.FeatureCollection, {
+      coordsToLatLng: (c) => {
+        const [lon, lat] = toMapLonLat(c[0], c[1], basemap.gcj02);
+        return L.latLng(lat, lon);
+      },
+      style: { color: '#ff2d55', weight: 2, fill: false },
+      interactive: false,
+    });
+    layer.addTo(map);
+    return () => {
+      layer.remove();
+    };
+  }, [outlines, basemap.gcj02]);
+
+  function goTo(e: React.FormEvent) {
+    e.preventDefault();
+    const map = mapRef.current;
+    const p = parseLatLon(search);
+    setSearchError(!p);
+    if (!map || !p) return;
+    const [lon, lat] = toMapLonLat(p.lon, p.lat, basemap.gcj02);
+    searchMark.current?.remove();
+    searchMark.current = L.circleMarker([lat, lon], { radius: 6, color: '#000', weight: 2, fillColor: '#fff', fillOpacity: 1, interactive: false, pane: 'selection' }).addTo(map);
+    map.setView([lat, lon], Math.max(map.getZoom(), 17), { animate: false });
+  }
 
   function drawClusters() {
     const map = mapRef.current;
@@ -239,7 +303,7 @@ export function SiteMap({ sites, selected, onSelect, overlays, showFootprints, s
   // Fit the view to sites and footprints whenever the data set changes.
   useEffect(() => {
     const map = mapRef.current;
-    if (!map || fitted.current === fitKey) return;
+    if (!map || !fitKey || fitted.current === fitKey) return;
     const bounds = L.latLngBounds([]);
     for (const s of sites) {
       const [lon, lat] = toMapLonLat(s.geometry.coordinates[0], s.geometry.coordinates[1], basemap.gcj02);
@@ -279,6 +343,23 @@ export function SiteMap({ sites, selected, onSelect, overlays, showFootprints, s
   return (
     <div className="map-wrap">
       <div ref={holder} className="map" role="region" aria-label={t('review.map.label')} data-testid="site-map" />
+      <form className="map-search" onSubmit={goTo} role="search">
+        <input
+          value={search}
+          onChange={(e) => {
+            setSearch(e.target.value);
+            setSearchError(false);
+          }}
+          onKeyDown={(e) => {
+            if (e.key === 'Escape') (e.target as HTMLInputElement).blur();
+          }}
+          placeholder={t('review.map.searchPlaceholder')}
+          aria-label={t('review.map.search')}
+          aria-invalid={searchError}
+          data-testid="map-search"
+        />
+        {searchError && <span className="form-error small">{t('review.map.searchInvalid')}</span>}
+      </form>
       {basemapState !== 'ok' && basemapState !== 'loading' && (
         <div className="map-notice" role="status" data-testid="basemap-notice">
           {basemapState === 'none' ? t('review.map.noBasemap') : t('review.map.basemapUnavailable')}

@@ -7,6 +7,8 @@ export interface BasemapSettings {
   url: string;
   gcj02: boolean;
   attribution: string;
+  /** a PMTiles archive URL (the server's offline basemap); used when `url` is empty */
+  pmtiles?: string;
 }
 
 const STORAGE_KEY = 'poppywatch.basemap';
@@ -34,7 +36,7 @@ export function saveBasemap(settings: BasemapSettings | null): void {
 export function effectiveBasemap(config: AppConfig | null, saved: BasemapSettings | null): BasemapSettings {
   if (saved) return saved;
   const b = config?.basemap;
-  return { url: b?.url ?? '', gcj02: Boolean(b?.gcj02), attribution: b?.attribution ?? '' };
+  return { url: b?.url ?? '', gcj02: Boolean(b?.gcj02), attribution: b?.attribution ?? '', pmtiles: b?.pmtiles ?? undefined };
 }
 
 /** A tile URL template Leaflet can use: http(s) or a relative path, with {z}, {x} and {y}. */

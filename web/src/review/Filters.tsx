@@ -1,5 +1,6 @@
 import type { Flight } from '../api/types.js';
 import { t } from '../i18n/index.js';
+import { flightDisplayName } from '../flights/flightName.js';
 import { useLang } from '../i18n/useLang.js';
 import type { QueueFilters, StatusFilter } from './queue.js';
 
@@ -31,7 +32,7 @@ export function Filters({ filters, onChange, flights, counts }: Props) {
           <option value="">{t('review.filters.allFlights')}</option>
           {flights.map((f) => (
             <option key={String(f.id)} value={String(f.id)}>
-              {f.name}
+              {flightDisplayName(f)}
             </option>
           ))}
         </select>

@@ -9,6 +9,8 @@ import { useLang } from '../i18n/useLang.js';
 import { BasemapPanel } from '../map/BasemapPanel.js';
 import { effectiveBasemap, loadSavedBasemap, type BasemapSettings } from '../map/basemap.js';
 import { SiteMap } from '../map/SiteMap.js';
+import { FlightLayers } from '../map/FlightLayers.js';
+import { imageryFrom, firstTakenByFlight, framesByFlight } from '../map/imagery.js';
 import { ConflictNotice } from './ConflictNotice.js';
 import { ReviewController, type ReviewDeps } from './controller.js';
 import { Filters } from './Filters.js';
@@ -51,6 +53,8 @@ export function ReviewPage({ config, flights, canReview, deps = httpReviewDeps, 
   const [showFootprints, setShowFootprints] = useState(true);
   const [showTrack, setShowTrack] = useState(true);
   const [overlays, setOverlays] = useState<FeatureCollection | null>(null);
+  const [overlaysFor, setOverlaysFor] = useState<string | null>(null);
+  const [imageryOn, setImageryOn] = useState<Set<string> | null>(null);
 
   const query = siteQuery(filters);
   useEffect(() => {
@@ -79,6 +83,7 @@ export function ReviewPage({ config, flights, canReview, deps = httpReviewDeps, 
       if (!live) return;
       const features: GeoFeature[] = parts.flatMap((p) => p?.features ?? []);
       setOverlays({ type: 'FeatureCollection', features });
+      setOverlaysFor(flightKey);
     });
     return () => {
       live = false;
@@ -114,6 +119,12 @@ export function ReviewPage({ config, flights, canReview, deps = httpReviewDeps, 
   const currentConflict = snap.conflicts.find((c) => String(c.siteId) === currentId);
   const otherConflicts = snap.conflicts.filter((c) => String(c.siteId) !== currentId);
   const select = (id: Id) => controller.select(id);
+  // imagery: the filtered flight, else the latest flight, until the reviewer switches flights on or off
+  const defaultImagery = useMemo(() => new Set(flightIds.slice(0, 1)), [flightKey]); // eslint-disable-line react-hooks/exhaustive-deps
+  const imageryFlights = imageryOn ?? defaultImagery;
+  const imagery = useMemo(() => imageryFrom(overlays, imageryFlights), [overlays, imageryFlights]);
+  const mapFlights = flights.filter((f) => flightIds.includes(String(f.id)));
+  const ready = snap.loadedQuery === query && overlaysFor === flightKey;
 
   return (
     <div className="review-layout" lang={lang === 'zh' ? 'zh-CN' : 'en'}>
@@ -158,7 +169,22 @@ export function ReviewPage({ config, flights, canReview, deps = httpReviewDeps, 
           showTrack={showTrack}
           basemap={basemap}
           dataKey={snap.loadId}
-          fitKey={`${query}|${flightKey}|${snap.all.length > 0}|${(overlays?.features.length ?? 0) > 0}`}
+          fitKey={ready ? `${query}|${flightKey}` : ''}
+          imagery={imagery}
+          attributionPrefix={config?.map?.attributionPrefix ?? 'PoppyWatch'}
+        />
+        <FlightLayers
+          flights={mapFlights}
+          takenFrom={firstTakenByFlight(overlays)}
+          frameCounts={framesByFlight(overlays)}
+          imageryOn={imageryFlights}
+          onToggle={(id, on) => {
+            const next = new Set(imageryFlights);
+            if (on) next.add(id);
+            else next.delete(id);
+            setImageryOn(next);
+          }}
+          onShow={(id) => setFilters((f) => ({ ...f, flight: id }))}
         />
       </section>
 

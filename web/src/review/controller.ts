@@ -47,6 +47,8 @@ export interface ReviewSnapshot {
   saving: number;
   /** increments with every load of the site list */
   loadId: number;
+  /** the query of the site list now shown (set when a new query's sites arrived) */
+  loadedQuery: string | null;
 }
 
 interface UndoEntry {
@@ -85,6 +87,7 @@ export class ReviewController {
   private loadError: string | null = null;
   private loadSeq = 0;
   private loadId = 0;
+  private loadedQuery: string | null = null;
   private listeners = new Set<() => void>();
   private snapshot: ReviewSnapshot;
   /** bumped whenever a site or the queue order changes, so snapshots reuse the big arrays otherwise */
@@ -125,6 +128,7 @@ export class ReviewController {
       canUndo: this.undoStack.length > 0,
       saving: [...this.inflight.values()].reduce((a, b) => a + b, 0),
       loadId: this.loadId,
+      loadedQuery: this.loadedQuery,
     };
   }
 
@@ -143,6 +147,7 @@ export class ReviewController {
       globalThis.performance?.mark?.('poppy:sites-parsed');
       this.dataVersion++;
       this.loadId++;
+      this.loadedQuery = query;
       const currentId = this.order[this.index];
       this.sites.clear();
       // detections may have been added while frames were processed: refetch details as they are shown

@@ -6,6 +6,18 @@ import type { ImageRecord } from '../../store/types.js';
 import { notFound } from '../errors.js';
 import { parse, parseId } from '../validate.js';
 import { sseHeaders, sseSend } from '../sse.js';
+import { flightCoverage, frameCoverage } from '../../coverage/frameCoverage.js';
+import { visibilityVerdict } from '../../coverage/visibility.js';
+import type { ModelManifest } from '../../model/manifest.js';
+
+/** The model's ground resolution, or the training default when no model is loaded. */
+export const modelGsd = (model: ModelManifest | null) => model?.drone.groundResolutionCmPerPx ?? 2;
+
+/** Per-flight facts for the operator: what the frames could see, and the visibility verdict. */
+export function flightSeeing(images: ImageRecord[], model: ModelManifest | null) {
+  const coverage = flightCoverage(images.map((image) => ({ image, coverage: frameCoverage(image) })));
+  return { coverage, visibility: visibilityVerdict(coverage.gsdCmPerPx, coverage.heightAboveGroundM, modelGsd(model)) };
+}
 
 /** A number, also when a form sends it as a numeric string; "" means not given. */
 const optionalNumber = (schema: z.ZodNumber) =>
@@ -40,6 +52,7 @@ export function frameSummary(i: ImageRecord) {
     unlocatedReason: i.unlocatedReason,
     detections: i.detections ?? 0,
     timings: i.timings,
+    coverage: frameCoverage(i),
   };
 }
 
@@ -47,7 +60,7 @@ const HEARTBEAT_MS = 15_000;
 /** at most this often a progress event per stream while frames finish quickly */
 const PROGRESS_THROTTLE_MS = 250;
 
-export function flightsRouter({ store, events, sse }: AppDeps): Router {
+export function flightsRouter({ store, events, sse, model }: AppDeps): Router {
   const router = express.Router();
   const flightOr404 = (raw: unknown) => {
     const id = parseId(raw, 'Flight');
@@ -72,7 +85,8 @@ export function flightsRouter({ store, events, sse }: AppDeps): Router {
 
   router.get('/flights/:id/images', requireRole(), (req, res) => {
     const flight = flightOr404(req.params.id);
-    res.json({ images: store.images.listByFlight(flight.id).map(frameSummary) });
+    const images = store.images.listByFlight(flight.id);
+    res.json({ images: images.map(frameSummary), ...flightSeeing(images, model) });
   });
 
   /** queues every failed frame of the flight again */
@@ -93,11 +107,19 @@ export function flightsRouter({ store, events, sse }: AppDeps): Router {
     const images = store.images.listByFlight(flight.id);
     const features: unknown[] = images
       .filter((i) => i.footprint)
-      .map((i) => ({
-        type: 'Feature',
-        geometry: i.footprint,
-        properties: { kind: 'footprint', imageId: i.id, name: i.name, status: i.status, takenAt: i.takenAt, detections: i.detections ?? 0 },
-      }));
+      .map((i) => {
+        const c = frameCoverage(i);
+        return {
+          type: 'Feature',
+          // ring = ground under the stored pixel corners: top-left, top-right, bottom-right, bottom-left
+          geometry: i.footprint,
+          properties: {
+            kind: 'footprint', imageId: i.id, flightId: flight.id, name: i.name, status: i.status, takenAt: i.takenAt,
+            detections: i.detections ?? 0, width: i.width, height: i.height, overlayUrl: `/api/images/${i.id}/overlay`,
+            offNadirDeg: c.offNadirDeg, gsdCmPerPx: c.gsdCmPerPx, heightAboveGroundM: c.heightAboveGroundM, yawDeg: c.yawDeg,
+          },
+        };
+      });
     const track = images.filter((i) => i.lat != null && i.lon != null).map((i) => [i.lon as number, i.lat as number]);
     if (track.length > 0) {
       features.push({

@@ -1,5 +1,6 @@
 import express, { type Router } from 'express';
 import type { AppDeps } from '../../app.js';
+import { BASEMAP_PMTILES_PATH } from './basemap.js';
 
 export function healthRouter({ model, config, store }: AppDeps): Router {
   const router = express.Router();
@@ -17,7 +18,9 @@ export function healthRouter({ model, config, store }: AppDeps): Router {
         url: config.basemap.url,
         gcj02: config.basemap.gcj02,
         attribution: config.basemap.attribution,
+        pmtiles: config.basemap.pmtiles ? BASEMAP_PMTILES_PATH : null,
       },
+      map: { attributionPrefix: config.mapAttributionPrefix },
       model: model
         ? {
             name: model.name,

@@ -5,7 +5,7 @@ import type { AppDeps } from '../../app.js';
 import { requireRole } from '../../auth/middleware.js';
 import { HttpError, notFound } from '../errors.js';
 import { parseId } from '../validate.js';
-import { derivedImage, detectionCrop, type DerivedKind } from '../derived.js';
+import { derivedImage, detectionCrop, overlayImage, type DerivedKind } from '../derived.js';
 import { frameSummary } from './flights.js';
 
 const EXTENSIONS: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/tiff': 'tif', 'image/webp': 'webp' };
@@ -60,6 +60,17 @@ export function imagesRouter({ store, events }: AppDeps): Router {
       }
     });
   }
+
+  /** the map overlay: downscaled, stored pixel orientation (placed by the footprint's four corners) */
+  router.get('/images/:id/overlay', requireRole(), async (req, res) => {
+    const image = imageOr404(req.params.id);
+    originalPath(image.sha256);
+    try {
+      sendCachedJpeg(res, await overlayImage(store.paths.derived, store.paths.originals, image.sha256));
+    } catch (err) {
+      throw new HttpError(422, 'undecodable_image', `This image cannot be decoded: ${(err as Error).message.split('\n')[0]}`);
+    }
+  });
 
   router.post('/images/:id/retry', requireRole('operator'), (req, res) => {
     const image = imageOr404(req.params.id);

@@ -7,6 +7,7 @@ import { ingestFile, type Accepted, type Rejected, cleanFileName } from '../../j
 import { HttpError, notFound } from '../errors.js';
 import { uploadMiddleware, type StreamedFile } from '../upload.js';
 import { parseId } from '../validate.js';
+import { flightSeeing } from './flights.js';
 
 export const UPLOAD_FIELD = 'images';
 
@@ -17,7 +18,7 @@ function allRejectedStatus(rejected: Rejected[]): number {
   return 422;
 }
 
-export function uploadsRouter({ store, events, config }: AppDeps): Router {
+export function uploadsRouter({ store, events, config, model }: AppDeps): Router {
   const router = express.Router();
   const upload = uploadMiddleware({
     tmpDir: path.join(store.dataDir, 'tmp'),
@@ -71,7 +72,9 @@ export function uploadsRouter({ store, events, config }: AppDeps): Router {
         });
         return;
       }
-      res.status(202).json({ accepted, rejected, flight: store.flights.get(flightId) });
+      // the verdict reflects the frames processed so far (earlier uploads of this flight); null fields until then
+      const seeing = flightSeeing(store.images.listByFlight(flightId), model);
+      res.status(202).json({ accepted, rejected, flight: store.flights.get(flightId), ...seeing });
     },
   );
 

@@ -71,6 +71,12 @@ export const reviewStrings: Record<string, Entry> = {
   'review.conflict.short': { en: 'conflict', zh: '冲突' },
 
   'review.map.label': { en: 'Map of sites', zh: '点位地图' },
+  'review.map.search': { en: 'Go to a position (lat, lon)', zh: '定位到坐标（纬度, 经度）' },
+  'review.map.searchPlaceholder': { en: 'lat, lon — e.g. 25.0412, 102.7123', zh: '纬度, 经度 — 例如 25.0412, 102.7123' },
+  'review.map.searchInvalid': { en: 'Type latitude, longitude in degrees.', zh: '请输入以度为单位的纬度和经度。' },
+  'review.map.flights': { en: 'Flights on the map ({n})', zh: '地图上的航拍任务（{n}）' },
+  'review.map.imageryToggle': { en: 'Show this flight\'s photos on the map', zh: '在地图上显示该任务的照片' },
+  'review.map.frameCount': { en: '{n} frames', zh: '{n} 张照片' },
   'review.map.cluster': { en: '{count} sites', zh: '{count} 个点位' },
   'review.map.footprints': { en: 'Frame footprints', zh: '照片覆盖范围' },
   'review.map.track': { en: 'Flight track', zh: '飞行轨迹' },
@@ -98,6 +104,7 @@ export const reviewStrings: Record<string, Entry> = {
   'review.export.gpx': { en: 'GPX (handheld GPS)', zh: 'GPX（手持 GPS）' },
 
   'flights.title': { en: 'Flights', zh: '航拍任务' },
+  'flights.demoName': { en: 'Demo flight', zh: '演示航拍任务' },
   'flights.none': { en: 'No flights yet.', zh: '暂无航拍任务。' },
   'flights.selectOne': { en: 'Select a flight to upload frames and follow processing.', zh: '请选择一个任务以上传照片并查看处理进度。' },
   'flights.reviewSites': { en: 'Review its sites', zh: '审核该任务点位' },

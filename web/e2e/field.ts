@@ -1,0 +1,121 @@
+// A server with the demo flight processed by the real pipeline (trained model when installed, else the fake frame
+// processor), one user per role, an offline PMTiles basemap around the flight, and at least six sites to review.
+// Shared by the browser tests of the map imagery, zoom viewer, flight facts, admin pages and 简体中文.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { fakeProcessor } from '../../server/test/helpers/fakeProcessor.js';
+import { startTestServer, uploadForm, type TestServer } from '../../server/test/helpers/server.js';
+import { REPO_ROOT } from '../../server/test/helpers/shared.js';
+import { defaultManifestPath } from '../../server/src/model/manifest.js';
+import { Classifier } from '../../server/src/model/classifier.js';
+import { writeTestPmtiles } from './pmtilesFixture.js';
+
+export const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts');
+export const DEMO_DIR = path.join(REPO_ROOT, 'samples', 'demo-flight');
+export const DIST_BUILT = fs.existsSync(path.join(REPO_ROOT, 'web', 'dist', 'index.html'));
+export const DEMO_FRAMES = fs.existsSync(DEMO_DIR) ? fs.readdirSync(DEMO_DIR).filter((f) => /\.jpe?g$/i.test(f)).sort() : [];
+export const USERS = {
+  admin: { username: 'ada.admin', password: 'admin-password-12', role: 'admin' },
+  operator: { username: 'olga.operator', password: 'operator-password-1', role: 'operator' },
+  reviewer: { username: 'rita.reviewer', password: 'reviewer-password-1', role: 'reviewer' },
+  officer: { username: 'otto.officer', password: 'officer-password-1', role: 'officer' },
+} as const;
+export type Role = keyof typeof USERS;
+
+export interface Field {
+  server: TestServer;
+  flightId: number;
+  tmp: string;
+  mode: string;
+  close(): Promise<void>;
+}
+
+function trainedModel(): string | null {
+  try {
+    return defaultManifestPath();
+  } catch {
+    return null;
+  }
+}
+
+export async function startField(opts: { env?: Record<string, string> } = {}): Promise<Field> {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'poppy-field-e2e-'));
+  const pmtiles = path.join(tmp, 'county.pmtiles');
+  await writeTestPmtiles(pmtiles, { lat: 24.953, lon: 102.6192 });
+  const manifestPath = trainedModel();
+  const classifier = manifestPath ? await Classifier.load({ manifestPath, threads: 2 }) : null;
+  const env = { POPPY_BASEMAP_PMTILES: pmtiles, ...opts.env };
+  const server = await startTestServer(classifier ? { classifier, workers: 1, env } : { process: fakeProcessor().process, workers: 1, env });
+  for (const u of Object.values(USERS)) {
+    const res = await server.fetch('/api/users', { method: 'POST', json: u });
+    expect(res.status).toBe(201);
+  }
+  const flight = (await (await server.fetch('/api/flights', { method: 'POST', json: { name: 'Valley flight 7' } })).json()) as { id: number };
+  const form = uploadForm(DEMO_FRAMES.map((f) => ({ name: f, data: fs.readFileSync(path.join(DEMO_DIR, f)), type: 'image/jpeg' })));
+  const up = await server.fetch(`/api/flights/${flight.id}/images`, { method: 'POST', body: form });
+  expect(up.status).toBe(202);
+  const started = Date.now();
+  for (;;) {
+    const f = (await (await server.fetch(`/api/flights/${flight.id}`)).json()) as { status: string };
+    if (f.status === 'done' || f.status === 'failed') break;
+    if (Date.now() - started > 240_000) throw new Error('the demo flight was not processed within 240 s');
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  const mode = `${classifier ? `model ${classifier.manifest.name}-${classifier.manifest.version}` : 'fake frame processor'}, ${DEMO_FRAMES.length} demo frames processed in ${((Date.now() - started) / 1000).toFixed(1)} s`;
+  await seedSites(server, flight.id);
+  return {
+    server,
+    flightId: flight.id,
+    tmp,
+    mode,
+    async close() {
+      await server.close();
+      fs.rmSync(tmp, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The shipped model finds few or no sites on the drawn demo plots: add detections on the frames' centres. */
+async function seedSites(server: TestServer, flightId: number): Promise<void> {
+  const fc = (await (await server.fetch(`/api/sites?flight=${flightId}`)).json()) as { features: unknown[] };
+  const config = (await (await server.fetch('/api/config')).json()) as { model: { labels: { id: string; group: string }[] } | null };
+  const poppyLabel = config.model?.labels.find((l) => l.group === 'poppy')?.id ?? 'papaver_somniferum';
+  const images = server.store.images.listByFlight(flightId).filter((i) => i.lat != null && i.width && i.height);
+  for (let i = fc.features.length; i < 6 && images.length > 0; i++) {
+    const image = images[i % images.length];
+    const score = 0.6 + i * 0.05;
+    const lat = image.lat! + 0.00005 * i;
+    const lon = image.lon!;
+    const side = Math.round(image.width! * 0.02);
+    const box = { x: Math.round(image.width! * 0.5 - side / 2), y: Math.round(image.height! * 0.5 - side / 2), w: side, h: side };
+    const d = server.store.detections.insert({
+      imageId: image.id, flightId, box, score, lat, lon, errorRadiusM: 3, top: [{ label: poppyLabel, score }], modelVersion: 'e2e-seeded', seenAt: image.takenAt,
+    });
+    const site = server.store.sites.create({
+      flightId, source: 'drone', lat, lon, errorRadiusM: 3, score, frames: 1, bestDetectionId: d.id, modelVersion: 'e2e-seeded', topLabel: poppyLabel, firstSeenAt: image.takenAt,
+    });
+    server.store.detections.attachToSite(d.id, site.id);
+  }
+}
+
+export async function signIn(browser: Browser, role: Role, opts: { lang?: 'en' | 'zh'; viewport?: { width: number; height: number } } = {}): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: opts.viewport ?? { width: 1440, height: 900 }, locale: opts.lang === 'zh' ? 'zh-CN' : 'en-GB' });
+  if (opts.lang) await context.addInitScript((lang) => localStorage.setItem('poppywatch.lang', lang), opts.lang);
+  const page = await context.newPage();
+  page.on('pageerror', (e) => console.error('page error:', e.message));
+  return { context, page };
+}
+
+export async function login(page: Page, server: TestServer, role: Role, hash = ''): Promise<void> {
+  await page.goto(server.url + '/' + hash);
+  await page.fill('input[name="username"]', USERS[role].username);
+  await page.fill('input[name="password"]', USERS[role].password);
+  await page.click('button[type="submit"]');
+  await page.waitForSelector('.topbar');
+}
+
+export const shot = (page: Page, name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
