@@ -19,7 +19,7 @@ export function xmlEscape(s: string): string {
 }
 
 /** Spreadsheets run cells that start with these as formulas; a leading apostrophe keeps them text. */
-function csvSafe(v: string | null): string {
+export function csvSafe(v: string | null): string {
   if (v == null) return '';
   return /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
 }

@@ -74,7 +74,7 @@ async function removeQuietly(file: string | null): Promise<void> {
 }
 
 /** Reads only the header: rejects what sharp cannot open and pixel counts that would exhaust memory. */
-async function checkDecodable(file: string): Promise<{ code: string; reason: string } | null> {
+export async function checkDecodable(file: string): Promise<{ code: string; reason: string } | null> {
   try {
     const meta = await sharp(file, { limitInputPixels: false }).metadata();
     if (!meta.width || !meta.height) return { code: 'unreadable_image', reason: 'The image has no readable size.' };

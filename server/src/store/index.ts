@@ -12,6 +12,7 @@ import { createUsersRepo } from './users.js';
 import { createSessionsRepo } from './sessions.js';
 import { createTokensRepo } from './tokens.js';
 import { createAuditRepo } from './audit.js';
+import { createFieldRepo } from './field.js';
 
 export interface StoreContext {
   db: Db;
@@ -32,6 +33,7 @@ function createRepos(ctx: StoreContext) {
     sessions: createSessionsRepo(ctx),
     tokens: createTokensRepo(ctx),
     audit: createAuditRepo(ctx),
+    field: createFieldRepo(ctx),
   };
 }
 

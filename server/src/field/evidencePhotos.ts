@@ -1,0 +1,59 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import sharp from 'sharp';
+import { HttpError } from '../http/errors.js';
+import type { StreamedFile } from '../http/upload.js';
+import { checkDecodable, cleanFileName } from '../jobs/ingest.js';
+import { HEIC_MESSAGE } from '../snap/submitSnap.js';
+import { ACCEPTED_PHOTO_TYPES, sniffPhotoType } from '../snap/sniff.js';
+import type { Store } from '../store/index.js';
+import type { StoredPhoto } from './recordFieldChange.js';
+
+const MIME: Record<string, string> = { jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp' };
+
+export type ReceivedPhoto = Express.Multer.File & StreamedFile;
+
+/**
+ * Checks evidence photos exactly as snaps are checked (type by content, HEIC advice, size and pixel limits) and
+ * keeps them under originals/<sha256>. Any bad photo refuses the whole request with the snap error codes; the
+ * temp files are always removed.
+ */
+export async function takeEvidencePhotos(files: ReceivedPhoto[], store: Store, limitBytes: number): Promise<StoredPhoto[]> {
+  try {
+    const checked: (StoredPhoto & { tmp: string })[] = [];
+    for (const f of files) {
+      const name = cleanFileName(f.originalname);
+      if (f.refused || !f.path) {
+        throw new HttpError(413, 'photo_too_large', `Photo "${name}" is larger than the limit of ${Math.round(limitBytes / 1024 / 1024)} MB per photo.`);
+      }
+      if (f.size === 0) throw new HttpError(400, 'photo_missing', `Photo "${name}" is empty (0 bytes).`);
+      const type = sniffPhotoType(f.head);
+      if (type === 'heic' || type === 'avif') throw new HttpError(415, 'heic_not_supported', HEIC_MESSAGE);
+      if (!ACCEPTED_PHOTO_TYPES.includes(type)) {
+        throw new HttpError(415, 'unsupported_photo_type', `Photo "${name}" is not a JPEG, PNG or WebP photo (judged by its content, not its name).`);
+      }
+      const bad = await checkDecodable(f.path);
+      if (bad?.code === 'image_too_large') throw new HttpError(413, 'photo_too_large', `Photo "${name}": ${bad.reason}`);
+      if (bad) throw new HttpError(400, 'unreadable_photo', `Photo "${name}": ${bad.reason}`);
+      const meta = await sharp(f.path, { limitInputPixels: false }).metadata();
+      checked.push({ tmp: f.path, sha256: f.sha256, sizeBytes: f.size, mime: MIME[type], width: meta.width!, height: meta.height!, orientation: meta.orientation ?? null, name });
+    }
+    const kept: StoredPhoto[] = [];
+    for (const { tmp, ...photo } of checked) {
+      const dest = path.join(store.paths.originals, photo.sha256);
+      if (fs.existsSync(dest)) await fs.promises.rm(tmp, { force: true });
+      else await fs.promises.rename(tmp, dest);
+      kept.push(photo);
+    }
+    return kept;
+  } finally {
+    await Promise.all(files.map((f) => (f.path ? fs.promises.rm(f.path, { force: true }) : undefined)));
+  }
+}
+
+/** After a refused change: originals that no images row refers to are removed again. */
+export async function dropUnreferenced(store: Store, photos: StoredPhoto[]): Promise<void> {
+  for (const p of photos) {
+    if (!store.images.isShaReferenced(p.sha256)) await fs.promises.rm(path.join(store.paths.originals, p.sha256), { force: true });
+  }
+}

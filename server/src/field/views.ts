@@ -1,0 +1,50 @@
+import type { FieldTask } from '../store/field.js';
+import type { Store } from '../store/index.js';
+import type { Site } from '../store/types.js';
+import { NEXT_STATES } from './rules.js';
+
+/**
+ * The lead's migration 030 adds areaM2, estimatedHeads and outline to sites; read them when the store has them
+ * (they may be null, or absent on an older store).
+ */
+export function siteEstimates(site: Site): { areaM2: number | null; estimatedHeads: number | null; outline: unknown } {
+  const s = site as Site & { areaM2?: number | null; estimatedHeads?: number | null; outline?: unknown };
+  return { areaM2: s.areaM2 ?? null, estimatedHeads: s.estimatedHeads ?? null, outline: s.outline ?? null };
+}
+
+/** A site's field work with its history; photos as URLs the apps can show. */
+export function fieldDetail(store: Store, siteId: number) {
+  const task = store.field.get(siteId);
+  return {
+    siteId,
+    task,
+    next: NEXT_STATES[task?.state ?? 'none'],
+    events: store.field.events(siteId).map(({ idempotencyKey: _key, photos, ...e }) => ({
+      ...e,
+      photos: photos.map((p) => ({ imageId: p.imageId, previewUrl: `/api/images/${p.imageId}/preview`, thumbUrl: `/api/images/${p.imageId}/thumb` })),
+    })),
+  };
+}
+
+/** One row of a task list: where to go and what to expect there. */
+export function taskSummary(store: Store, task: FieldTask, flightNames = new Map<number, string>()) {
+  const site = store.sites.get(task.siteId);
+  if (!site) return null;
+  let flight: { id: number; name: string } | null = null;
+  if (site.flightId != null) {
+    if (!flightNames.has(site.flightId)) flightNames.set(site.flightId, store.flights.get(site.flightId)?.name ?? '');
+    flight = { id: site.flightId, name: flightNames.get(site.flightId)! };
+  }
+  return {
+    ...task,
+    lat: site.lat,
+    lon: site.lon,
+    errorRadiusM: site.errorRadiusM,
+    score: site.score,
+    topLabel: site.topLabel,
+    source: site.source,
+    flight,
+    ...siteEstimates(site),
+    cropUrl: `/api/sites/${site.id}/crop`,
+  };
+}
