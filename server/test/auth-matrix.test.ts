@@ -11,7 +11,7 @@ import { JobEvents } from '../src/jobs/events.js';
 import { createLogger } from '../src/logger.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
-type Access = 'public' | 'any' | Role;
+type Access = 'public' | 'any' | Role | Role[];
 interface Row {
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   path: string;
@@ -63,6 +63,14 @@ const matrix = (): Row[] => [
   { method: 'POST', path: '/api/snaps', route: '/snaps', access: 'officer' },
   { method: 'GET', path: '/api/audit?siteId=1', route: '/audit', access: 'reviewer' },
   { method: 'GET', path: '/api/audit.csv', route: '/audit.csv', access: 'reviewer' },
+  // field work: reviewers assign, officers record visits (the state decides which; see field-api.test.ts)
+  { method: 'POST', path: '/api/sites/999/field', route: '/sites/:id/field', access: ['reviewer', 'officer'], json: { state: 'visited' } },
+  { method: 'GET', path: '/api/sites/999/field', route: '/sites/:id/field', access: 'any' },
+  { method: 'GET', path: '/api/field/tasks', route: '/field/tasks', access: ['reviewer', 'officer'] },
+  { method: 'GET', path: '/api/field/labels', route: '/field/labels', access: 'reviewer' },
+  { method: 'GET', path: '/api/exports/tasks.pdf?sites=999999', route: '/exports/tasks.pdf', access: 'reviewer' },
+  { method: 'GET', path: '/api/stats/season', route: '/stats/season', access: 'reviewer' },
+  { method: 'GET', path: '/api/stats/season.csv', route: '/stats/season.csv', access: 'reviewer' },
 ];
 
 async function hit(row: Row, token: string | null): Promise<number> {
@@ -81,7 +89,8 @@ async function hit(row: Row, token: string | null): Promise<number> {
   return res.status;
 }
 
-const allowed = (access: Access, role: Role) => access === 'public' || access === 'any' || role === 'admin' || access === role;
+const allowed = (access: Access, role: Role) =>
+  access === 'public' || access === 'any' || role === 'admin' || (Array.isArray(access) ? access.includes(role) : access === role);
 
 beforeAll(async () => {
   srv = await startTestServer();

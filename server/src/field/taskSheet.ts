@@ -139,7 +139,8 @@ function renderPage(doc: PDFKit.PDFDocument, sh: Sheet, page: number, pages: num
   const width = doc.page.width - 72;
   doc.fontSize(16).fillColor('#000').text(`外勤任务单 Field task sheet — 站点 Site #${site.id}`, left, 36, { width });
   doc.fontSize(8).fillColor('#555').text(`PoppyWatch · ${generated} UTC · ${page}/${pages}`, left, 40, { width, align: 'right' });
-  doc.moveDown(0.3).fontSize(9.5).fillColor('#000');
+  doc.fontSize(9.5).fillColor('#000');
+  doc.y = 62;
   const assigned = task?.assignee ? `${task.assignee}${task.dueDate ? `, due 期限 ${task.dueDate}` : ''} (${task.state})` : 'not assigned 未分派';
   doc.text(`Flight 航次: ${sh.flightName ?? (site.source === 'phone' ? 'phone snap 手机拍照' : '—')} · Assigned to 负责人: ${assigned}`, { width });
 
@@ -178,7 +179,7 @@ function renderPage(doc: PDFKit.PDFDocument, sh: Sheet, page: number, pages: num
   const band = est.estimatedHeads != null ? caseBand(est.estimatedHeads) : null;
   doc.fontSize(9).fillColor('#000').text('Case bands 立案标准 — estimated from visible flowers, count on site 按可见花朵估算，以现场清点为准:', left, y, { width });
   for (const b of CASE_BANDS) {
-    const mark = band === b.band ? '▶ ' : '   ';
+    const mark = band === b.band ? '→ ' : '   ';
     doc.fontSize(8.5).fillColor(band === b.band ? '#b00020' : '#333').text(`${mark}${b.en} · ${b.zh}`, left + 8, doc.y + 1, { width: width - 8 });
   }
 
