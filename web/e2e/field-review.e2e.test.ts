@@ -3,7 +3,7 @@
 // snap details, 简体中文 throughout and the admin pages. Screenshots of every page in en and zh go to test-artifacts/.
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailable, launchChromium } from './browser.js';
+import { chromiumAvailable, currentSiteId, installLatencyProbe, launchChromium, pressAndMeasure } from './browser.js';
 import { DEMO_FRAMES, DIST_BUILT, login, shot, signIn, startField, type Field } from './field.js';
 
 let field: Field;
@@ -90,6 +90,54 @@ describe.runIf(chromiumAvailable() && DIST_BUILT && DEMO_FRAMES.length > 0)('fie
       expect(head.length).toBe(127);
       expect(head.subarray(0, 7).toString()).toBe('PMTiles');
       expect((await field.server.fetch('/api/basemap.pmtiles', { auth: false })).status).toBe(401);
+    });
+  });
+
+  describe('3. full-resolution zoom', () => {
+    it('Z opens the original at native resolution centred on the site, Esc closes, next site stays within 150 ms', async () => {
+      const { server } = field;
+      const { context, page } = await signIn(browser, 'reviewer');
+      await installLatencyProbe(page);
+      await login(page, server, 'reviewer');
+      await page.waitForSelector('[data-testid="site-panel"] [data-testid="frame-with-box"]');
+      await page.keyboard.press('z');
+      const viewer = page.locator('[data-testid="zoom-viewer"]');
+      await viewer.waitFor();
+      await page.waitForFunction(() => {
+        const img = document.querySelector<HTMLImageElement>('[data-testid="zoom-original"]');
+        return img && img.complete && img.naturalWidth > 0 && img.style.opacity === '1';
+      }, undefined, { timeout: 15_000 });
+      const id = Number(await currentSiteId(page));
+      const site = (await (await server.fetch(`/api/sites/${id}`)).json()) as { detections: { box: { x: number; y: number; w: number; h: number }; image: { width: number; height: number } }[] };
+      const det = site.detections[0];
+      const natural = await page.$eval('[data-testid="zoom-original"]', (i) => [(i as HTMLImageElement).naturalWidth, (i as HTMLImageElement).naturalHeight]);
+      expect(natural).toEqual([det.image.width, det.image.height]); // the original, not a preview
+      expect(await page.textContent('[data-testid="zoom-scale"]')).toBe('100 %');
+      // the detection box is in the middle of the screen, one image pixel per CSS pixel
+      const box = await page.$eval('.zoom-marks rect', (r) => r.getBoundingClientRect().toJSON() as DOMRect);
+      const vp = await page.$eval('.zoom-viewport', (v) => v.getBoundingClientRect().toJSON() as DOMRect);
+      expect(Math.abs(box.x + box.width / 2 - (vp.x + vp.width / 2))).toBeLessThan(2);
+      expect(Math.abs(box.y + box.height / 2 - (vp.y + vp.height / 2))).toBeLessThan(2);
+      expect(box.width).toBeCloseTo(det.box.w, 0);
+      await shot(page, 'zoom-viewer-en');
+      await page.keyboard.press('+');
+      expect(await page.textContent('[data-testid="zoom-scale"]')).toBe('150 %');
+
+      // moving on with the viewer open: the next site within 150 ms, its original prefetched
+      await page.waitForTimeout(800);
+      const next = await pressAndMeasure(page, 'ArrowRight');
+      console.log(`field e2e: → next site with the zoom viewer open ${next.toFixed(1)} ms`);
+      expect(next).toBeLessThanOrEqual(150);
+      await viewer.waitFor();
+      await page.keyboard.press('Escape');
+      await viewer.waitFor({ state: 'detached' });
+
+      // a click on a crop opens it too; Z closes it again
+      await page.click('.crop >> nth=0');
+      await viewer.waitFor();
+      await page.keyboard.press('z');
+      await viewer.waitFor({ state: 'detached' });
+      await context.close();
     });
   });
 });

@@ -1,5 +1,6 @@
-// A server with the demo flight processed by the real pipeline (trained model when installed, else the fake frame
-// processor), one user per role, an offline PMTiles basemap around the flight, and at least six sites to review.
+// A server with the demo flight processed through the real camera model (positions, yaw, footprints) and a stand-in
+// classifier that reports one detection in each frame's centre, so these tests do not depend on what the model
+// finds; one user per role, an offline PMTiles basemap around the flight, and at least six sites to review.
 // Shared by the browser tests of the map imagery, zoom viewer, flight facts, admin pages and 简体中文.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -9,8 +10,9 @@ import { expect } from 'vitest';
 import { fakeProcessor } from '../../server/test/helpers/fakeProcessor.js';
 import { startTestServer, uploadForm, type TestServer } from '../../server/test/helpers/server.js';
 import { REPO_ROOT } from '../../server/test/helpers/shared.js';
-import { defaultManifestPath } from '../../server/src/model/manifest.js';
-import { Classifier } from '../../server/src/model/classifier.js';
+import { cameraModel } from '../../server/src/pipeline/camera.js';
+import { frameFootprint } from '../../server/src/pipeline/groundPosition.js';
+import type { FrameProcessor } from '../../server/src/jobs/worker.js';
 import { writeTestPmtiles } from './pmtilesFixture.js';
 
 export const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts');
@@ -33,12 +35,20 @@ export interface Field {
   close(): Promise<void>;
 }
 
-function trainedModel(): string | null {
-  try {
-    return defaultManifestPath();
-  } catch {
-    return null;
-  }
+/** The fake processor's metadata, placed by the real camera model: footprint by four corners, yaw honoured. */
+function cameraProcessor(): FrameProcessor {
+  const fake = fakeProcessor().process;
+  return async (file, overrides) => {
+    const result = await fake(file, overrides);
+    const camera = cameraModel(result.metadata, overrides);
+    const footprint = frameFootprint(camera);
+    const w = camera.width;
+    const h = camera.height;
+    const side = Math.max(8, Math.round(w * 0.02));
+    const box = { x: Math.round(w / 2 - side / 2), y: Math.round(h / 2 - side / 2), w: side, h: side };
+    const detections = result.detections.map((d) => ({ ...d, box, centre: { x: w / 2, y: h / 2 } }));
+    return { ...result, camera, footprint, detections } as typeof result;
+  };
 }
 
 export async function startField(opts: { env?: Record<string, string> } = {}): Promise<Field> {
@@ -46,10 +56,8 @@ export async function startField(opts: { env?: Record<string, string> } = {}): P
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'poppy-field-e2e-'));
   const pmtiles = path.join(tmp, 'county.pmtiles');
   await writeTestPmtiles(pmtiles, { lat: 24.953, lon: 102.6192 });
-  const manifestPath = trainedModel();
-  const classifier = manifestPath ? await Classifier.load({ manifestPath, threads: 2 }) : null;
   const env = { POPPY_BASEMAP_PMTILES: pmtiles, ...opts.env };
-  const server = await startTestServer(classifier ? { classifier, workers: 1, env } : { process: fakeProcessor().process, workers: 1, env });
+  const server = await startTestServer({ process: cameraProcessor(), workers: 1, env });
   for (const u of Object.values(USERS)) {
     const res = await server.fetch('/api/users', { method: 'POST', json: u });
     expect(res.status).toBe(201);
@@ -65,7 +73,7 @@ export async function startField(opts: { env?: Record<string, string> } = {}): P
     if (Date.now() - started > 240_000) throw new Error('the demo flight was not processed within 240 s');
     await new Promise((r) => setTimeout(r, 500));
   }
-  const mode = `${classifier ? `model ${classifier.manifest.name}-${classifier.manifest.version}` : 'fake frame processor'}, ${DEMO_FRAMES.length} demo frames processed in ${((Date.now() - started) / 1000).toFixed(1)} s`;
+  const mode = `camera model + stand-in classifier, ${DEMO_FRAMES.length} demo frames processed in ${((Date.now() - started) / 1000).toFixed(1)} s`;
   await seedSites(server, flight.id);
   return {
     server,

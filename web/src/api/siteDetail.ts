@@ -55,6 +55,13 @@ function box(d: Obj): DetectionView['box'] {
   return x !== null && y !== null && w !== null && h !== null ? { x, y, w, h } : null;
 }
 
+/** The outer ring of a GeoJSON Polygon as [lon, lat] pairs; null when absent or malformed. */
+function polygonRing(g: unknown): [number, number][] | null {
+  if (!isObj(g) || g.type !== 'Polygon' || !Array.isArray(g.coordinates) || !Array.isArray(g.coordinates[0])) return null;
+  const ring = (g.coordinates[0] as unknown[]).filter((p): p is [number, number] => Array.isArray(p) && typeof p[0] === 'number' && typeof p[1] === 'number');
+  return ring.length >= 4 ? ring.map(([x, y]) => [x, y]) : null;
+}
+
 function detection(raw: unknown): DetectionView {
   let d: Obj = isObj(raw) ? raw : {};
   if (isObj(d.properties)) d = { ...d, ...d.properties };
@@ -71,6 +78,7 @@ function detection(raw: unknown): DetectionView {
     capturedAt: str(pick(d, 'capturedAt', 'takenAt', 'seenAt', 'time')) ?? str(pick(image, 'capturedAt', 'takenAt')),
     orientation: num(pick(d, 'orientation')) ?? num(image.orientation),
     imageName: str(pick(d, 'imageName', 'fileName', 'name')) ?? str(image.name),
+    footprint: polygonRing(image.footprint),
   };
 }
 
@@ -112,5 +120,6 @@ export function normaliseSiteDetail(raw: unknown): SiteDetail {
     photoUrl: str(pick(o, 'photoUrl') ?? snap.photoUrl) ?? phonePhoto(site, snap, detections),
     snapNote: str(snap.note) ?? (site.source === 'phone' ? str(site.note) : null),
     flightName: str(pick(o, 'flightName') ?? (isObj(o.flight) ? o.flight.name : null)),
+    outline: polygonRing(pick(siteObj, 'outline') ?? (isObj(siteObj.properties) ? siteObj.properties.outline : null)),
   };
 }

@@ -108,6 +108,8 @@ export interface DetectionView {
   imageName: string | null;
   /** EXIF orientation of the frame; the box is in unrotated pixels, the preview is right way up */
   orientation?: number | null;
+  /** ground [lon, lat] under the stored pixel corners TL, TR, BR, BL (precisely placed frames only) */
+  footprint?: [number, number][] | null;
 }
 
 export interface HistoryEntry {
@@ -128,4 +130,6 @@ export interface SiteDetail {
   photoUrl: string | null;
   snapNote: string | null;
   flightName: string | null;
+  /** the site's outline on the ground ([lon, lat] ring), when the pipeline measured one */
+  outline?: [number, number][] | null;
 }

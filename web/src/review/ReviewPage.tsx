@@ -55,6 +55,7 @@ export function ReviewPage({ config, flights, canReview, deps = httpReviewDeps, 
   const [overlays, setOverlays] = useState<FeatureCollection | null>(null);
   const [overlaysFor, setOverlaysFor] = useState<string | null>(null);
   const [imageryOn, setImageryOn] = useState<Set<string> | null>(null);
+  const [zoomOpen, setZoomOpen] = useState(false);
 
   const query = siteQuery(filters);
   useEffect(() => {
@@ -95,6 +96,11 @@ export function ReviewPage({ config, flights, canReview, deps = httpReviewDeps, 
     function onKey(e: KeyboardEvent) {
       // Esc leaves a filter field or the note, so the review keys work again
       if (e.key === 'Escape' && isTypingTarget(e.target)) (e.target as HTMLElement).blur();
+      if ((e.key === 'z' || e.key === 'Z') && !e.ctrlKey && !e.metaKey && !e.altKey && !isTypingTarget(e.target)) {
+        e.preventDefault();
+        setZoomOpen(true);
+        return;
+      }
       const action = reviewActionFor(e);
       if (!action) return;
       if (!canReview && (action === 'confirm' || action === 'reject' || action === 'undo')) return;
@@ -125,6 +131,15 @@ export function ReviewPage({ config, flights, canReview, deps = httpReviewDeps, 
   const imagery = useMemo(() => imageryFrom(overlays, imageryFlights), [overlays, imageryFlights]);
   const mapFlights = flights.filter((f) => flightIds.includes(String(f.id)));
   const ready = snap.loadedQuery === query && overlaysFor === flightKey;
+
+  // with the viewer open, the next sites' originals are fetched ahead so moving on shows them at once
+  useEffect(() => {
+    if (!zoomOpen) return;
+    for (let i = snap.index + 1; i <= snap.index + 2 && i < snap.queue.length; i++) {
+      const d = controller.detail(snap.queue[i].properties.id)?.detections[0];
+      if (d?.imageId != null) deps.preloadImage(`/api/images/${d.imageId}/original`);
+    }
+  }, [zoomOpen, snap.index, snap.queue, controller, deps, snap.loadId, detail]);
 
   return (
     <div className="review-layout" lang={lang === 'zh' ? 'zh-CN' : 'en'}>
@@ -228,6 +243,8 @@ export function ReviewPage({ config, flights, canReview, deps = httpReviewDeps, 
             note={controller.noteFor(current.properties.id)}
             onNote={(n) => controller.setNote(current.properties.id, n)}
             position={{ index: snap.index, total: snap.queue.length }}
+            zoomOpen={zoomOpen}
+            onZoom={setZoomOpen}
           />
         ) : (
           <p className="muted empty">{snap.loading ? t('common.loading') : t('review.queue.nothingSelected')}</p>

@@ -5,6 +5,7 @@ import { useLang } from '../i18n/useLang.js';
 import { formatCoord, formatScore, formatTime } from './format.js';
 import { FrameWithBox } from './FrameWithBox.js';
 import { labelName } from './labels.js';
+import { ZoomViewer } from './ZoomViewer.js';
 
 interface Props {
   site: SiteFeature;
@@ -14,10 +15,13 @@ interface Props {
   note: string;
   onNote: (note: string) => void;
   position: { index: number; total: number };
+  /** the full-resolution viewer is open (it follows the reviewer from site to site) */
+  zoomOpen?: boolean;
+  onZoom?: (open: boolean) => void;
 }
 
 /** Everything a reviewer needs to decide one site. The summary renders from the queue at once; details follow. */
-export function SitePanel({ site, detail, labels, flightName, note, onNote, position }: Props) {
+export function SitePanel({ site, detail, labels, flightName, note, onNote, position, zoomOpen = false, onZoom }: Props) {
   const lang = useLang();
   const p = site.properties;
   const [lon, lat] = site.geometry.coordinates;
@@ -66,7 +70,10 @@ export function SitePanel({ site, detail, labels, flightName, note, onNote, posi
                 type="button"
                 role="listitem"
                 className={i === chosen ? 'crop selected' : 'crop'}
-                onClick={() => setChosen(i)}
+                onClick={() => {
+                  setChosen(i);
+                  onZoom?.(true);
+                }}
                 aria-label={t('review.detail.cropLabel', { n: i + 1, score: formatScore(d.score) })}
               >
                 <img src={`/api/detections/${d.id}/crop`} alt="" width={96} height={96} />
@@ -80,10 +87,15 @@ export function SitePanel({ site, detail, labels, flightName, note, onNote, posi
       {shown && shown.imageId != null && p.source !== 'phone' && (
         <section>
           <h3>{t('review.detail.frame', { name: shown.imageName ?? String(shown.imageId) })}</h3>
-          <FrameWithBox detection={shown} />
+          <button type="button" className="frame-button" onClick={() => onZoom?.(true)} title={t('review.zoom.open')} data-testid="open-zoom">
+            <FrameWithBox detection={shown} />
+          </button>
         </section>
       )}
       {!detail && <p className="muted">{t('common.loading')}</p>}
+      {zoomOpen && shown && shown.imageId != null && (
+        <ZoomViewer key={String(shown.id)} detection={shown} outline={detail?.outline ?? null} onClose={() => onZoom?.(false)} />
+      )}
 
       <dl className="facts">
         {top.length > 0 && (

@@ -22,7 +22,7 @@ export function siteDetail(store: Store, id: number) {
     const image = store.images.get(d.imageId);
     return {
       ...d,
-      image: image ? { id: image.id, name: image.name, takenAt: image.takenAt, width: image.width, height: image.height, orientation: image.orientation } : null,
+      image: image ? { id: image.id, name: image.name, takenAt: image.takenAt, width: image.width, height: image.height, orientation: image.orientation, footprint: image.footprint } : null,
       cropUrl: `/api/detections/${d.id}/crop`,
       previewUrl: `/api/images/${d.imageId}/preview`,
     };
