@@ -7,11 +7,13 @@ import { LangSwitch } from '../i18n/LangSwitch.js';
 import { t } from '../i18n/index.js';
 import { useLang } from '../i18n/useLang.js';
 import { ReviewPage } from '../review/ReviewPage.js';
+import { DashboardPage } from '../dashboard/DashboardPage.js';
 import { useConfig, useFlights } from './data.js';
 
-type Page = 'review' | 'flights';
+type Page = 'review' | 'flights' | 'season';
 
 function pageFromHash(): Page {
+  if (location.hash.startsWith('#/season')) return 'season';
   return location.hash.startsWith('#/flights') ? 'flights' : 'review';
 }
 
@@ -46,6 +48,11 @@ function Workspace({ user, onLogout }: { user: SessionUser; onLogout: () => void
           <a href="#/flights" aria-current={page === 'flights' ? 'page' : undefined}>
             {t('app.flights')}
           </a>
+          {hasRole(user, 'reviewer') && (
+            <a href="#/season" aria-current={page === 'season' ? 'page' : undefined}>
+              {t('dash.nav')}
+            </a>
+          )}
           <a href="/snap.html">{t('app.snap')}</a>
         </nav>
         <span className="spacer" />
@@ -57,7 +64,9 @@ function Workspace({ user, onLogout }: { user: SessionUser; onLogout: () => void
         </button>
       </header>
       <main>
-        {page === 'review' ? (
+        {page === 'season' && hasRole(user, 'reviewer') ? (
+          <DashboardPage flights={flights} />
+        ) : page === 'review' || page === 'season' ? (
           <ReviewPage
             key={reviewFlight}
             config={config}

@@ -9,6 +9,7 @@ import { LangSwitch } from '../i18n/LangSwitch.js';
 import { useLang } from '../i18n/useLang.js';
 import { flushQueue, refreshSession, setNeedsLogin } from './queue.js';
 import { SnapApp } from './SnapApp.js';
+import { SnapTabs } from './tasks/SnapTabs.js';
 
 const USER_KEY = 'poppywatch.snap.user';
 const REVIVE_EVERY_MS = 15_000;
@@ -81,7 +82,7 @@ function SnapPage() {
             {t('snap.offlineStart', { name: offlineUser.username })}
           </p>
         )}
-        <SnapApp onNeedsLogin={signOut} />
+        <SnapTabs username={user.username} snap={<SnapApp onNeedsLogin={signOut} />} />
       </>
     );
 

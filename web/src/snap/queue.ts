@@ -5,6 +5,7 @@ import { createStore, del, entries, set, type UseStore } from 'idb-keyval';
 import { api, ApiError, getCsrfToken, setCsrfToken } from '../api/client.js';
 import type { SessionUser } from '../auth/useSession.js';
 import type { SentPosition, SnapAnswer } from './types.js';
+import { sendVisit, visitSent, type FieldDetail, type QueuedVisit } from './tasks/visitOutbox.js';
 
 export interface QueuedSnap {
   key: string;
@@ -17,6 +18,8 @@ export interface QueuedSnap {
   state: 'pending' | 'failed';
   /** for failed snaps: the server's reason */
   error?: { code: string; message: string };
+  /** a field visit from "My tasks" (tasks/visitOutbox.ts), sent to /api/sites/:id/field instead of /api/snaps */
+  visit?: QueuedVisit;
 }
 
 export interface RecentSnap {
@@ -150,10 +153,13 @@ export function flushQueue(onSent?: (key: string, answer: SnapAnswer) => void): 
         if (s.kind !== 'ok') return;
       }
       for (const item of pending) {
-        const result = await sendSnap(item);
-        if (result.kind === 'sent') {
-          await settle(item.key, result.answer);
-          onSent?.(item.key, result.answer);
+        const result = item.visit ? await sendVisit(item) : await sendSnap(item);
+        if (result.kind === 'sent' && item.visit) {
+          await del(item.key, db());
+          visitSent(item, result.answer as FieldDetail);
+        } else if (result.kind === 'sent') {
+          await settle(item.key, result.answer as SnapAnswer);
+          onSent?.(item.key, result.answer as SnapAnswer);
         } else if (result.kind === 'rejected') {
           await set(item.key, { ...item, attempts: item.attempts + 1, state: 'failed', error: { code: result.code, message: result.message } }, db());
         } else {
