@@ -1,5 +1,4 @@
 import express, { type Express, type Router } from 'express';
-import helmet from 'helmet';
 import type { Config } from './config.js';
 import type { Logger } from './logger.js';
 import type { Store } from './store/index.js';
@@ -20,11 +19,13 @@ import { authRouter } from './http/routes/auth.js';
 import { usersRouter } from './http/routes/users.js';
 import { auditRouter } from './http/routes/audit.js';
 import { basemapRouter } from './http/routes/basemap.js';
+import { accountRouter } from './http/routes/account.js';
 import { fieldRouter } from './http/routes/field.js';
 import { taskSheetsRouter } from './http/routes/taskSheets.js';
 import { seasonRouter } from './http/routes/season.js';
 import { webRouter } from './http/web.js';
-import { contentSecurityPolicy } from './http/csp.js';
+import { checkOrigin, securityHeaders } from './http/transportSecurity.js';
+import { requestTimeouts } from './http/requestTimeouts.js';
 import { SseHub } from './http/sse.js';
 import { requestLog } from './http/requestLog.js';
 
@@ -61,21 +62,34 @@ const API_ROUTERS: ((deps: AppDeps) => Router)[] = [
   seasonRouter,
   snapsRouter,
   basemapRouter,
+  accountRouter,
 ];
+
+/** Routes whose bodies may take minutes (many frames, a phone on a slow link): an idle limit, no deadline. */
+const UPLOAD_PATHS = /^\/api\/(flights\/[^/]+\/images|snaps)\/?$/;
 
 export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   // API answers are no-store; hashing multi-megabyte GeoJSON for an ETag only costs event-loop time
   app.set('etag', false);
-  app.set('trust proxy', false);
+  // behind nginx (POPPY_TRUST_PROXY): req.secure and req.ip come from X-Forwarded-Proto/-For, so cookies get Secure
+  app.set('trust proxy', deps.config.trustProxy);
   app.set('query parser', 'simple');
   app.locals.store = deps.store;
   app.locals.config = deps.config;
   app.locals.deps = deps;
   app.locals.uploadLimits = { maxFiles: deps.config.maxFiles, maxFileBytes: deps.config.maxFileBytes };
 
-  app.use(helmet({ contentSecurityPolicy: { directives: contentSecurityPolicy(deps.config) }, crossOriginEmbedderPolicy: false }));
+  app.use(
+    requestTimeouts({
+      requestTimeoutMs: deps.config.requestTimeoutMs,
+      uploadIdleTimeoutMs: deps.config.uploadIdleTimeoutMs,
+      isUpload: (req) => req.method === 'POST' && UPLOAD_PATHS.test(req.path),
+    }),
+  );
+  app.use(securityHeaders(deps.config));
+  app.use('/api', checkOrigin);
   app.use('/api', express.json({ limit: '1mb' }));
   app.use('/api', (_req, res, next) => {
     res.setHeader('Cache-Control', 'no-store');

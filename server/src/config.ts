@@ -31,6 +31,22 @@ const EnvSchema = z.object({
   POPPY_BASEMAP_PMTILES: z.preprocess(emptyAsUndefined, z.string().optional()),
   /** plain text before the attribution on the map; "" hides it */
   POPPY_MAP_ATTRIBUTION_PREFIX: z.string().max(200).default('PoppyWatch'),
+  /** unset/0 = no proxy; `loopback` (nginx on this machine), a comma list of proxy addresses/CIDRs, or a hop count */
+  POPPY_TRUST_PROXY: z.preprocess(emptyAsUndefined, z.string().optional()),
+  /** `self-signed`: make a certificate in the data dir at first start (else POPPY_TLS_CERT + POPPY_TLS_KEY, or plain HTTP) */
+  POPPY_TLS: z.preprocess(emptyAsUndefined, z.enum(['self-signed', 'off']).optional()),
+  POPPY_TLS_CERT: z.preprocess(emptyAsUndefined, z.string().optional()),
+  POPPY_TLS_KEY: z.preprocess(emptyAsUndefined, z.string().optional()),
+  POPPY_TOKEN_TTL_DAYS: z.coerce.number().positive().max(3650).default(90),
+  /** whole-request limit on every route but uploads */
+  POPPY_REQUEST_TIMEOUT_S: z.coerce.number().positive().default(30),
+  /** uploads may take long, but not stall: the body must keep arriving */
+  POPPY_UPLOAD_IDLE_TIMEOUT_S: z.coerce.number().positive().default(60),
+  POPPY_MAX_CONNECTIONS_PER_IP: positiveInt(256),
+  /** password hashes (scrypt, ~32 MiB and ~80 ms each) running at once; more wait in a short queue, then 503 */
+  POPPY_MAX_CONCURRENT_HASHES: positiveInt(2),
+  /** snap photos (held in memory while judged) received at once; more answer 503 and the phone's outbox retries */
+  POPPY_MAX_CONCURRENT_SNAPS: positiveInt(4),
   POPPY_SHARED_DIR: z.string().default('../shared'),
   POPPY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -50,6 +66,16 @@ export interface Config {
   bootstrapToken: string | undefined;
   basemap: { url: string | null; gcj02: boolean; attribution: string | null; pmtiles: string | null };
   mapAttributionPrefix: string;
+  /** Express `trust proxy`: false, or what to trust (see POPPY_TRUST_PROXY) */
+  trustProxy: boolean | number | string;
+  /** null = plain HTTP */
+  tls: { mode: 'self-signed' } | { mode: 'files'; certFile: string; keyFile: string } | null;
+  tokenTtlDays: number;
+  requestTimeoutMs: number;
+  uploadIdleTimeoutMs: number;
+  maxConnectionsPerIp: number;
+  maxConcurrentHashes: number;
+  maxConcurrentSnaps: number;
   sharedDir: string;
   logLevel: string;
   webDist: string;
@@ -79,9 +105,36 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     basemap: { url: e.POPPY_BASEMAP_URL ?? null, gcj02: e.POPPY_BASEMAP_GCJ02, attribution: e.POPPY_BASEMAP_ATTRIBUTION ?? null,
       pmtiles: e.POPPY_BASEMAP_PMTILES ? path.resolve(e.POPPY_BASEMAP_PMTILES) : null },
     mapAttributionPrefix: e.POPPY_MAP_ATTRIBUTION_PREFIX,
+    trustProxy: parseTrustProxy(e.POPPY_TRUST_PROXY),
+    tls: tlsSetting(e),
+    tokenTtlDays: e.POPPY_TOKEN_TTL_DAYS,
+    requestTimeoutMs: e.POPPY_REQUEST_TIMEOUT_S * 1000,
+    uploadIdleTimeoutMs: e.POPPY_UPLOAD_IDLE_TIMEOUT_S * 1000,
+    maxConnectionsPerIp: e.POPPY_MAX_CONNECTIONS_PER_IP,
+    maxConcurrentHashes: e.POPPY_MAX_CONCURRENT_HASHES,
+    maxConcurrentSnaps: e.POPPY_MAX_CONCURRENT_SNAPS,
     sharedDir: path.resolve(e.POPPY_SHARED_DIR),
     logLevel: e.POPPY_LOG_LEVEL,
     webDist: path.join(REPO_ROOT, 'web', 'dist'),
     samplesDir: path.join(REPO_ROOT, 'samples', 'demo-flight'),
   };
+}
+
+function parseTrustProxy(v: string | undefined): Config['trustProxy'] {
+  const s = (v ?? '').trim();
+  if (s === '' || s === '0' || s === 'false' || s === 'no') return false;
+  if (/^\d+$/.test(s)) return Number(s);
+  // `true` would trust any X-Forwarded-For a client sends; name the proxy instead
+  if (s === '1' || s === 'true' || s === 'yes') return 'loopback';
+  return s;
+}
+
+function tlsSetting(e: z.infer<typeof EnvSchema>): Config['tls'] {
+  if (e.POPPY_TLS === 'off') return null;
+  if (e.POPPY_TLS_CERT || e.POPPY_TLS_KEY) {
+    if (!e.POPPY_TLS_CERT || !e.POPPY_TLS_KEY) throw new Error('invalid environment: set POPPY_TLS_CERT and POPPY_TLS_KEY together');
+    if (e.POPPY_TLS === 'self-signed') throw new Error('invalid environment: POPPY_TLS=self-signed and POPPY_TLS_CERT/KEY exclude each other');
+    return { mode: 'files', certFile: path.resolve(e.POPPY_TLS_CERT), keyFile: path.resolve(e.POPPY_TLS_KEY) };
+  }
+  return e.POPPY_TLS === 'self-signed' ? { mode: 'self-signed' } : null;
 }

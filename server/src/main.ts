@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
@@ -15,6 +17,8 @@ import { ingestPath } from './jobs/ingest.js';
 import { SseHub } from './http/sse.js';
 import { precomputeDerived } from './http/derived.js';
 import { ensureDemoUsers, formatDemoUsers } from './auth/demoUsers.js';
+import { applyServerLimits } from './http/serverLimits.js';
+import { loadTls } from './http/tls.js';
 
 const DEMO_FLIGHT_NAME = 'Demo flight';
 const FRAME_FILE = /\.(jpe?g|png|tiff?|webp)$/i;
@@ -107,15 +111,22 @@ async function main(): Promise<void> {
   }
   pool?.start();
 
-  const server = app.listen(config.port, config.host);
-  server.requestTimeout = 0; // uploads of many large frames may take long; headersTimeout still guards slow clients
+  const tls = await loadTls(config, store.dataDir);
+  const server = tls ? https.createServer({ cert: tls.cert, key: tls.key }, app) : http.createServer(app);
+  applyServerLimits(server, config);
+  server.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);
   });
   const port = (server.address() as AddressInfo).port;
+  if (tls) {
+    // on stdout as plain text too: officers compare it with the fingerprint their phone shows for the certificate
+    console.log(`HTTPS certificate (${tls.source}, ${tls.certFile})\n  SHA-256 fingerprint ${tls.fingerprint256}`);
+    logger.info({ certFile: tls.certFile, source: tls.source, fingerprint256: tls.fingerprint256 }, 'https');
+  }
   logger.info(
-    { port, host: config.host, dataDir: config.dataDir, model: classifier ? `${classifier.manifest.name}-${classifier.manifest.version}` : null, workers: pool ? config.workers : 0, demo },
+    { port, host: config.host, protocol: tls ? 'https' : 'http', dataDir: config.dataDir, model: classifier ? `${classifier.manifest.name}-${classifier.manifest.version}` : null, workers: pool ? config.workers : 0, demo },
     'listening',
   );
 
@@ -137,6 +148,9 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGHUP', () => void shutdown('SIGHUP'));
+  // started by scripts/start.mjs with an IPC channel: if that parent dies, even by SIGKILL, do not live on orphaned
+  if (process.send) process.on('disconnect', () => void shutdown('parent exited'));
 }
 
 main().catch((err) => {

@@ -125,10 +125,11 @@ describe('sites, review and exports API', () => {
 
     const bad = await s.fetch(`/api/sites/${id}/review`, { method: 'POST', json: { decision: 'maybe' } });
     expect(bad.status).toBe(400);
-    expect((await s.fetch(`/api/sites/999999/review`, { method: 'POST', json: { decision: 'confirmed' } })).status).toBe(404);
+    expect((await s.fetch(`/api/sites/999999/review`, { method: 'POST', json: { decision: 'confirmed', baseVersion: 0 } })).status).toBe(404);
     // confirm two for the exports
     for (const sid of siteIds.slice(0, 2)) {
-      const r = await s.fetch(`/api/sites/${sid}/review`, { method: 'POST', json: { decision: 'confirmed', note: sid === siteIds[1] ? '=HYPERLINK("x") & <kml>' : undefined } });
+      const { version } = (await (await s.fetch(`/api/sites/${sid}`)).json()) as { version: number };
+      const r = await s.fetch(`/api/sites/${sid}/review`, { method: 'POST', json: { decision: 'confirmed', baseVersion: version, note: sid === siteIds[1] ? '=HYPERLINK("x") & <kml>' : undefined } });
       expect(r.status).toBe(200);
     }
     expect((await sites(`?status=confirmed`)).features).toHaveLength(2);

@@ -35,10 +35,10 @@ describe('npm run user', () => {
   it('adds users (password from --password or POPPY_USER_PASSWORD), lists them, issues tokens; refuses bad input', async () => {
     const dir = tempDataDir('poppy-cli-');
     dirs.push(dir);
-    const add = await cli(dir, ['add', 'olga', '--role', 'operator', '--password', 'olga-password-1']);
+    const add = await cli(dir, ['add', 'olga', '--role', 'operator', '--password', 'Steppe-wind-2026']);
     expect(add).toMatchObject({ code: 0 });
     expect(add.stdout).toMatch(/created user olga .*role operator/);
-    expect((await cli(dir, ['add', 'rui', '--role', 'reviewer'], { POPPY_USER_PASSWORD: 'rui-password-1' })).code).toBe(0);
+    expect((await cli(dir, ['add', 'rui', '--role', 'reviewer'], { POPPY_USER_PASSWORD: 'Harbour-lights-77' })).code).toBe(0);
     const badRole = await cli(dir, ['add', 'x', '--role', 'chief', '--password', 'whatever-123']);
     expect(badRole.code).toBe(1);
     expect(badRole.stderr).toMatch(/--role must be one of admin, operator, officer, reviewer/);
@@ -52,8 +52,8 @@ describe('npm run user', () => {
 
     const srv = await spawnServer({ dataDir: dir, env: { POPPY_MODEL: path.join(dir, 'no-model.json') } });
     servers.push(srv);
-    expect((await login(srv.url, 'olga', 'olga-password-1')).status).toBe(200);
-    expect((await login(srv.url, 'rui', 'rui-password-1')).status).toBe(200);
+    expect((await login(srv.url, 'olga', 'Steppe-wind-2026')).status).toBe(200);
+    expect((await login(srv.url, 'rui', 'Harbour-lights-77')).status).toBe(200);
     const me = await fetch(`${srv.url}/api/auth/me`, { headers: { authorization: `Bearer ${token}` } });
     expect(((await me.json()) as { user: { username: string; role: string } }).user).toMatchObject({ username: 'olga', role: 'operator' });
     await srv.kill('SIGKILL');

@@ -11,7 +11,8 @@ import { JobEvents } from '../src/jobs/events.js';
 import { createLogger } from '../src/logger.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
-type Access = 'public' | 'any' | Role | Role[];
+// 'session': a browser session only; no Bearer token of any role may (POST /api/auth/tokens: tokens cannot mint tokens)
+type Access = 'public' | 'any' | 'session' | Role | Role[];
 interface Row {
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   path: string;
@@ -30,15 +31,17 @@ let n = 0;
 const matrix = (): Row[] => [
   { method: 'GET', path: '/api/health', route: '/health', access: 'public' },
   { method: 'GET', path: '/api/config', route: '/config', access: 'public' },
-  { method: 'POST', path: '/api/auth/login', route: '/auth/login', access: 'public', json: { username: 'matrix-officer', password: 'matrix-password' } },
+  { method: 'POST', path: '/api/auth/login', route: '/auth/login', access: 'public', json: { username: 'matrix-officer', password: 'matrix-passphrase-long' } },
   { method: 'POST', path: '/api/auth/logout', route: '/auth/logout', access: 'any' },
   { method: 'GET', path: '/api/auth/me', route: '/auth/me', access: 'any' },
-  { method: 'POST', path: '/api/auth/tokens', route: '/auth/tokens', access: 'any', json: { name: 'matrix' } },
+  { method: 'POST', path: '/api/auth/tokens', route: '/auth/tokens', access: 'session', json: { name: 'matrix' } },
   { method: 'GET', path: '/api/auth/tokens', route: '/auth/tokens', access: 'any' },
   { method: 'DELETE', path: '/api/auth/tokens/999999', route: '/auth/tokens/:id', access: 'any' },
-  { method: 'POST', path: '/api/users', route: '/users', access: 'admin', json: { username: `m-user-${++n}`, password: 'matrix-password', role: 'officer' } },
+  { method: 'POST', path: '/api/users', route: '/users', access: 'admin', json: { username: `m-user-${++n}`, password: 'matrix-passphrase-long', role: 'officer' } },
   { method: 'GET', path: '/api/users', route: '/users', access: 'admin' },
   { method: 'PATCH', path: '/api/users/999999', route: '/users/:id', access: 'admin', json: { role: 'officer' } },
+  { method: 'GET', path: '/api/users/999999/tokens', route: '/users/:id/tokens', access: 'admin' },
+  { method: 'DELETE', path: '/api/users/999999/tokens/1', route: '/users/:id/tokens/:tokenId', access: 'admin' },
   { method: 'POST', path: '/api/flights', route: '/flights', access: 'operator', json: { name: 'matrix flight' } },
   { method: 'GET', path: '/api/flights', route: '/flights', access: 'any' },
   { method: 'GET', path: `/api/flights/${flightId}`, route: '/flights/:id', access: 'any' },
@@ -90,12 +93,12 @@ async function hit(row: Row, token: string | null): Promise<number> {
 }
 
 const allowed = (access: Access, role: Role) =>
-  access === 'public' || access === 'any' || role === 'admin' || (Array.isArray(access) ? access.includes(role) : access === role);
+  access !== 'session' && (access === 'public' || access === 'any' || role === 'admin' || (Array.isArray(access) ? access.includes(role) : access === role));
 
 beforeAll(async () => {
   srv = await startTestServer();
   for (const role of ROLES) {
-    const u = await createUser(srv.store.users, { username: `matrix-${role}`, password: 'matrix-password', role });
+    const u = await createUser(srv.store.users, { username: `matrix-${role}`, password: 'matrix-passphrase-long', role });
     tokens[role] = issueApiToken(srv.store.tokens, u.id, 'matrix').token;
   }
   const f = await srv.fetch('/api/flights', { method: 'POST', json: { name: 'matrix' } });
@@ -134,7 +137,7 @@ describe('role × endpoint matrix', () => {
     const login = await fetch(`${srv.url}/api/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: 'matrix-operator', password: 'matrix-password' }),
+      body: JSON.stringify({ username: 'matrix-operator', password: 'matrix-passphrase-long' }),
     });
     expect(login.status).toBe(200);
     const { csrfToken } = (await login.json()) as { csrfToken: string };

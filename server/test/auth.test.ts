@@ -229,19 +229,19 @@ describe('account administration', () => {
 
   it('an admin can change a role, reset a password and disable an account; sessions and tokens end with it', async () => {
     const admin = { authorization: `Bearer ${BOOTSTRAP}` };
-    const created = await call('POST', '/api/users', { headers: admin, json: { username: 'leaver', password: 'leaver-password', role: 'officer' } });
+    const created = await call('POST', '/api/users', { headers: admin, json: { username: 'leaver', password: 'Departure-lounge-9', role: 'officer' } });
     const id = created.body.id;
-    const s = await login('leaver', 'leaver-password');
+    const s = await login('leaver', 'Departure-lounge-9');
     const tok = await call('POST', '/api/auth/tokens', { json: { name: 'phone' }, headers: { cookie: s.cookie, 'x-csrf-token': s.body.csrfToken } });
     const promoted = await call('PATCH', `/api/users/${id}`, { headers: admin, json: { role: 'reviewer' } });
     expect(promoted.body).toMatchObject({ id, role: 'reviewer', disabled: false });
     expect((await call('GET', '/api/auth/me', { headers: { cookie: s.cookie } })).status).toBe(401); // session ended
     expect((await call('GET', '/api/auth/me', { headers: { authorization: `Bearer ${tok.body.token}` } })).body.user.role).toBe('reviewer');
-    expect((await call('PATCH', `/api/users/${id}`, { headers: admin, json: { password: 'new-leaver-password' } })).status).toBe(200);
-    expect((await login('leaver', 'leaver-password')).status).toBe(401);
-    expect((await login('leaver', 'new-leaver-password')).status).toBe(200);
+    expect((await call('PATCH', `/api/users/${id}`, { headers: admin, json: { password: 'New-departure-lounge-9' } })).status).toBe(200);
+    expect((await login('leaver', 'Departure-lounge-9')).status).toBe(401);
+    expect((await login('leaver', 'New-departure-lounge-9')).status).toBe(200);
     expect((await call('PATCH', `/api/users/${id}`, { headers: admin, json: { disabled: true } })).body.disabled).toBe(true);
-    expect((await login('leaver', 'new-leaver-password')).status).toBe(401);
+    expect((await login('leaver', 'New-departure-lounge-9')).status).toBe(401);
     expect((await call('GET', '/api/auth/me', { headers: { authorization: `Bearer ${tok.body.token}` } })).status).toBe(401);
     expect((await call('PATCH', `/api/users/${id}`, { headers: admin, json: { role: 'chief' } })).status).toBe(400);
     expect((await call('PATCH', `/api/users/${id}`, { headers: admin, json: {} })).status).toBe(400);
@@ -268,8 +268,10 @@ describe('login rate limiting', () => {
     expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
     // other users are unaffected
     expect((await login('reviewer')).status).toBe(200);
-    const failed = store.audit.list({ action: 'login_failed' }).filter((r) => r.username === 'lockme');
-    expect(failed.length).toBe(4);
+    // the audit keeps only the first letter of a name typed into a failed login (it may be a password)
+    const failed = store.audit.list({ action: 'login_failed' });
+    expect(failed.filter((r) => r.username === 'lockme')).toEqual([]);
+    expect(failed.filter((r) => r.username === 'l…').length).toBeGreaterThanOrEqual(4);
   });
 
   it('limits failed logins per client address', async () => {

@@ -1,27 +1,60 @@
 import { z } from 'zod';
 import type { UsersRepo, UserRow } from '../store/users.js';
-import { hashPassword, MIN_PASSWORD_LENGTH } from './passwords.js';
+import { hashPassword } from './passwords.js';
+import { passwordProblem } from './passwordPolicy.js';
 import { ROLES, type Role } from './roles.js';
+import { confusableScripts, normaliseUsername, usernameSkeleton } from './usernames.js';
 
 export const UsernameSchema = z
   .string()
-  .trim()
-  .min(1, 'username is empty')
-  .max(64, 'username is longer than 64 characters')
-  .regex(/^[\p{L}\p{N}._@-]+$/u, 'username may contain only letters, digits and . _ @ -');
+  .transform(normaliseUsername)
+  .pipe(
+    z
+      .string()
+      .min(1, 'username is empty')
+      .max(64, 'username is longer than 64 characters')
+      .regex(/^[\p{L}\p{N}._@-]+$/u, 'username may contain only letters, digits and . _ @ -')
+      .refine((u) => confusableScripts(u).length <= 1, 'username mixes letters of the Latin, Cyrillic and Greek alphabets'),
+  );
 
+/** The password on its own (length, common list); the username check needs the user: see passwordProblem. */
 export const PasswordSchema = z
   .string()
-  .min(MIN_PASSWORD_LENGTH, `password must have at least ${MIN_PASSWORD_LENGTH} characters`)
-  .max(1024, 'password is longer than 1024 characters');
+  .max(1024, 'password is longer than 1024 characters')
+  .superRefine((pw, ctx) => {
+    const problem = passwordProblem(pw);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
-export const NewUserSchema = z.object({
-  username: UsernameSchema,
-  password: PasswordSchema,
-  role: z.enum(ROLES, { message: `role must be one of ${ROLES.join(', ')}` }),
-});
+export const NewUserSchema = z
+  .object({
+    username: UsernameSchema,
+    password: PasswordSchema,
+    role: z.enum(ROLES, { message: `role must be one of ${ROLES.join(', ')}` }),
+  })
+  .superRefine((u, ctx) => {
+    const problem = passwordProblem(u.password, u.username);
+    if (problem) ctx.addIssue({ code: 'custom', path: ['password'], message: problem });
+  });
 
-export async function createUser(users: Pick<UsersRepo, 'create'>, input: { username: string; password: string; role: Role }): Promise<UserRow> {
+export class ConfusableUsernameError extends Error {
+  constructor(
+    username: string,
+    public existing: string,
+  ) {
+    super(`the username "${username}" looks like the existing user "${existing}"`);
+  }
+}
+
+/** Throws ConfusableUsernameError when the name looks like an existing user's. */
+export function assertDistinctUsername(users: Pick<UsersRepo, 'list'>, username: string): void {
+  const skeleton = usernameSkeleton(username);
+  const clash = users.list().find((u) => usernameSkeleton(u.username) === skeleton && u.username.toLowerCase() !== username.toLowerCase());
+  if (clash) throw new ConfusableUsernameError(username, clash.username);
+}
+
+export async function createUser(users: Pick<UsersRepo, 'create' | 'list'>, input: { username: string; password: string; role: Role }): Promise<UserRow> {
   const parsed = NewUserSchema.parse(input);
+  assertDistinctUsername(users, parsed.username);
   return users.create({ username: parsed.username, role: parsed.role, passwordHash: await hashPassword(parsed.password) });
 }

@@ -1,9 +1,18 @@
 import type { TokensRepo } from '../store/tokens.js';
 import { API_TOKEN_PREFIX, newSecret, secretDigest } from './secrets.js';
 
-/** Issues a per-user Bearer token; the plain token is returned once and only its digest is stored. */
-export function issueApiToken(tokens: TokensRepo, userId: number, name: string): { id: number; token: string } {
+export const DEFAULT_TOKEN_TTL_DAYS = 90;
+
+/** Issues a per-user Bearer token that expires after `ttlDays`; the plain token is returned once, only its digest is stored. */
+export function issueApiToken(
+  tokens: TokensRepo,
+  userId: number,
+  name: string,
+  ttlDays = DEFAULT_TOKEN_TTL_DAYS,
+  now = new Date(),
+): { id: number; token: string; expiresAt: string } {
   const token = newSecret(API_TOKEN_PREFIX);
-  const id = tokens.create({ userId, name, tokenHash: secretDigest(token) });
-  return { id, token };
+  const expiresAt = new Date(now.getTime() + ttlDays * 86_400_000).toISOString();
+  const id = tokens.create({ userId, name, tokenHash: secretDigest(token), expiresAt });
+  return { id, token, expiresAt };
 }

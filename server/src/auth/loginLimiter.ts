@@ -2,23 +2,55 @@ import type { RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
 
 export interface LoginLimitOptions {
-  /** failed attempts per username before it is locked for the rest of the window */
+  /** guesses per username from one client address before that address is locked out of the account for the window */
   maxFailuresPerUser?: number;
+  /** guesses per username from all addresses together (a distributed guesser); high, so one address cannot lock anyone out */
+  maxFailuresPerUserAllAddresses?: number;
   /** failed attempts per client IP (all usernames) per window */
   maxFailuresPerIp?: number;
   windowMs?: number;
 }
 
-const DEFAULTS = { maxFailuresPerUser: 5, maxFailuresPerIp: 50, windowMs: 15 * 60 * 1000 };
+const DEFAULTS = { maxFailuresPerUser: 5, maxFailuresPerUserAllAddresses: 100, maxFailuresPerIp: 50, windowMs: 15 * 60 * 1000 };
+
+interface Counter {
+  count: number;
+  resetAt: number;
+}
+
+export type Reservation =
+  | { ok: true; /** the password was right: the address's guesses at this account are forgotten */ succeeded(): void; /** not checked after all (server busy): the guess is given back */ cancel(): void }
+  | { ok: false; retryAfterS: number; scope: 'address' | 'account' };
 
 /**
- * Two limits on guessing: per client IP (express-rate-limit; only failed logins count) and per username
- * (so a distributed guesser cannot hammer one account). State is per process, in memory.
+ * Limits on password guessing. A guess is counted when it is RESERVED, before the password hash is checked, and
+ * reservation is synchronous: however many logins arrive at once, at most `maxFailuresPerUser` guesses per
+ * (username, address) and `maxFailuresPerUserAllAddresses` per username are ever checked in a window. The lockout
+ * is per address, so a guesser elsewhere cannot lock the real user out. Plus a per-address limit over all
+ * usernames (express-rate-limit, which also counts at arrival). State is per process, in memory.
  */
 export function createLoginLimiter(opts: LoginLimitOptions = {}) {
   const o = { ...DEFAULTS, ...opts };
-  const failures = new Map<string, { count: number; resetAt: number }>();
-  const key = (username: string) => username.trim().toLowerCase();
+  const counters = new Map<string, Counter>();
+  const userKey = (username: string) => `u\u0000${username.trim().normalize('NFKC').toLowerCase()}`;
+  const pairKey = (username: string, ip: string) => `${userKey(username)}\u0000${ip}`;
+
+  const live = (key: string, now: number): Counter | undefined => {
+    const c = counters.get(key);
+    if (c && c.resetAt <= now) {
+      counters.delete(key);
+      return undefined;
+    }
+    return c;
+  };
+  const bump = (key: string, now: number, by: number) => {
+    const c = live(key, now);
+    if (c) c.count = Math.max(0, c.count + by);
+    else if (by > 0) counters.set(key, { count: by, resetAt: now + o.windowMs });
+  };
+  const sweep = (now: number) => {
+    if (counters.size > 20_000) for (const [k, c] of counters) if (c.resetAt <= now) counters.delete(k);
+  };
 
   const perIp: RequestHandler = rateLimit({
     windowMs: o.windowMs,
@@ -36,21 +68,33 @@ export function createLoginLimiter(opts: LoginLimitOptions = {}) {
 
   return {
     perIp,
-    /** seconds until the username may try again, or 0 */
-    lockedForS(username: string, now = Date.now()): number {
-      const f = failures.get(key(username));
-      if (!f || f.resetAt <= now) return 0;
-      return f.count >= o.maxFailuresPerUser ? Math.ceil((f.resetAt - now) / 1000) : 0;
-    },
-    recordFailure(username: string, now = Date.now()): void {
-      const k = key(username);
-      const f = failures.get(k);
-      if (!f || f.resetAt <= now) failures.set(k, { count: 1, resetAt: now + o.windowMs });
-      else f.count += 1;
-      if (failures.size > 10_000) for (const [name, v] of failures) if (v.resetAt <= now) failures.delete(name);
-    },
-    recordSuccess(username: string): void {
-      failures.delete(key(username));
+    /** Takes one guess at `username` from `ip` out of the allowance, or says how long to wait. */
+    reserve(username: string, ip: string, now = Date.now()): Reservation {
+      sweep(now);
+      const pk = pairKey(username, ip);
+      const uk = userKey(username);
+      const pair = live(pk, now);
+      const user = live(uk, now);
+      if (pair && pair.count >= o.maxFailuresPerUser) return { ok: false, retryAfterS: Math.ceil((pair.resetAt - now) / 1000), scope: 'address' };
+      if (user && user.count >= o.maxFailuresPerUserAllAddresses) return { ok: false, retryAfterS: Math.ceil((user.resetAt - now) / 1000), scope: 'account' };
+      bump(pk, now, 1);
+      bump(uk, now, 1);
+      let settled = false;
+      return {
+        ok: true,
+        succeeded: () => {
+          if (settled) return;
+          settled = true;
+          counters.delete(pk);
+          bump(uk, Date.now(), -1);
+        },
+        cancel: () => {
+          if (settled) return;
+          settled = true;
+          bump(pk, Date.now(), -1);
+          bump(uk, Date.now(), -1);
+        },
+      };
     },
   };
 }

@@ -12,6 +12,7 @@ import { ZodError } from 'zod';
 import { createUser, PasswordSchema } from '../auth/accounts.js';
 import { issueApiToken } from '../auth/apiTokens.js';
 import { hashPassword } from '../auth/passwords.js';
+import { passwordProblem } from '../auth/passwordPolicy.js';
 import { isRole, ROLES } from '../auth/roles.js';
 import { loadConfig } from '../config.js';
 import { openStore } from '../store/index.js';
@@ -116,9 +117,9 @@ async function main(argv: string[]): Promise<void> {
         const user = store.users.findByName(name);
         if (!user) throw new UsageError(`no user named "${name}"`);
         const label = flags.get('name') ?? `cli ${new Date().toISOString().slice(0, 10)}`;
-        const { id, token } = issueApiToken(store.tokens, user.id, label);
-        store.audit.append({ action: 'token_created', username: 'cli', details: { tokenId: id, name: label, for: user.username } });
-        console.error(`API token for ${user.username} (role ${user.role}), shown once; send it as "Authorization: Bearer <token>":`);
+        const { id, token, expiresAt } = issueApiToken(store.tokens, user.id, label, config.tokenTtlDays);
+        store.audit.append({ action: 'token_created', username: 'cli', details: { tokenId: id, name: label, for: user.username, expiresAt } });
+        console.error(`API token for ${user.username} (role ${user.role}), valid until ${expiresAt}, shown once; send it as "Authorization: Bearer <token>":`);
         console.log(token);
         return;
       }
@@ -127,9 +128,16 @@ async function main(argv: string[]): Promise<void> {
         const user = store.users.findByName(name);
         if (!user) throw new UsageError(`no user named "${name}"`);
         const password = PasswordSchema.parse(await readPassword(flags));
-        store.users.setPasswordHash(user.id, await hashPassword(password));
-        store.sessions.deleteForUser(user.id);
-        console.log(`password changed for ${user.username}; their sessions were ended`);
+        const problem = passwordProblem(password, user.username);
+        if (problem) throw new UsageError(problem);
+        const hash = await hashPassword(password);
+        const revoked = store.tx(() => {
+          store.users.setPasswordHash(user.id, hash);
+          store.sessions.deleteForUser(user.id);
+          return store.tokens.revokeAllForUser(user.id);
+        });
+        store.audit.append({ action: 'user_changed', username: 'cli', details: { userId: user.id, username: user.username, passwordReset: true, revokedTokens: revoked } });
+        console.log(`password changed for ${user.username}; their sessions were ended and ${revoked} API token(s) revoked`);
         return;
       }
       default:

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { GeoFilters } from '../store/filters.js';
+import { HttpError } from './errors.js';
 import { parse } from './validate.js';
 
 const STATUSES = ['pending', 'confirmed', 'rejected'] as const;
@@ -52,8 +53,21 @@ function endOfDay(to: string): string {
   return /^\d{4}-\d{2}-\d{2}$/.test(to) ? `${to}T23:59:59.999Z` : new Date(to).toISOString();
 }
 
-/** Parses the shared map/list/export filters from a query string; unknown filter values are a 400. */
+export const GEO_FILTER_KEYS = ['flight', 'status', 'minScore', 'maxScore', 'bbox', 'from', 'to', 'source', 'limit'] as const;
+
+/** A misspelt or unknown filter key (`status[]`, `flight_id`) would otherwise be ignored and widen the answer silently. */
+function refuseUnknownKeys(query: unknown): void {
+  if (!query || typeof query !== 'object') return;
+  const unknown = Object.keys(query).filter((k) => !(GEO_FILTER_KEYS as readonly string[]).includes(k));
+  if (unknown.length > 0) {
+    const names = unknown.slice(0, 5).map((k) => `"${k.slice(0, 40)}"`).join(', ');
+    throw new HttpError(400, 'unknown_filter', `Unknown filter ${unknown.length > 1 ? 'keys' : 'key'} ${names}; known filters: ${GEO_FILTER_KEYS.join(', ')}.`);
+  }
+}
+
+/** Parses the shared map/list/export filters from a query string; unknown filter keys and bad values are a 400. */
 export function parseGeoFilters(query: unknown, defaults: { status?: GeoFilters['status'] } = {}): GeoFilters {
+  refuseUnknownKeys(query);
   const q = parse(FilterQuery, query ?? {}, 'filter');
   const status = q.status === undefined ? defaults.status : q.status.includes('all') ? undefined : (q.status as GeoFilters['status']);
   return {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { HttpError, zodMessage } from './errors.js';
+import { POSITIVE_ID } from './text.js';
 
 /** Parses with a zod schema; a failure is a 400 naming the bad fields. */
 export function parse<T extends z.ZodType>(schema: T, value: unknown, what = 'request'): z.infer<T> {
@@ -8,8 +9,13 @@ export function parse<T extends z.ZodType>(schema: T, value: unknown, what = 're
   return r.data;
 }
 
-/** A positive integer id from a path parameter. */
-export const idParam = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+/** A positive integer id from a path parameter, written plainly in decimal ("0x1", "1e0", "1.0" are refused). */
+export const idParam = z
+  .union([z.string(), z.number()])
+  .transform(String)
+  .pipe(z.string().regex(POSITIVE_ID))
+  .transform(Number)
+  .pipe(z.number().int().positive().max(Number.MAX_SAFE_INTEGER));
 
 export function parseId(value: unknown, what: string): number {
   const r = idParam.safeParse(value);

@@ -16,6 +16,7 @@ import { openStore, type Store } from '../../src/store/index.js';
 import { JobEvents } from '../../src/jobs/events.js';
 import { WorkerPool, type FrameProcessor } from '../../src/jobs/worker.js';
 import { SseHub } from '../../src/http/sse.js';
+import { applyServerLimits } from '../../src/http/serverLimits.js';
 import type { Classifier } from '../../src/model/classifier.js';
 import { REPO_ROOT } from './shared.js';
 
@@ -114,6 +115,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
   }
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    applyServerLimits(s, config);
   });
   const port = (server.address() as AddressInfo).port;
   const url = `http://127.0.0.1:${port}`;

@@ -6,6 +6,7 @@ import type { ImageRecord } from '../../store/types.js';
 import { notFound } from '../errors.js';
 import { parse, parseId } from '../validate.js';
 import { sseHeaders, sseSend } from '../sse.js';
+import { cleanText } from '../text.js';
 import { flightCoverage, frameCoverage } from '../../coverage/frameCoverage.js';
 import { visibilityVerdict } from '../../coverage/visibility.js';
 import type { ModelManifest } from '../../model/manifest.js';
@@ -24,7 +25,8 @@ const optionalNumber = (schema: z.ZodNumber) =>
   z.preprocess((v) => (v === '' ? null : typeof v === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(v) ? Number(v) : v), schema.nullish());
 
 const NewFlightSchema = z.object({
-  name: z.string().trim().min(1, 'a flight needs a name').max(200),
+  // NUL, control characters and direction overrides (U+202E) are dropped: names are shown to people and in exports
+  name: z.string().transform(cleanText).pipe(z.string().min(1, 'a flight needs a name').max(200)),
   altitudeAglM: optionalNumber(z.number().min(2).max(1500)),
   groundElevationM: optionalNumber(z.number().min(-500).max(9_000)),
   sensorWidthMm: optionalNumber(z.number().positive().max(100)),

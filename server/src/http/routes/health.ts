@@ -4,13 +4,12 @@ import { BASEMAP_PMTILES_PATH } from './basemap.js';
 
 export function healthRouter({ model, config, store }: AppDeps): Router {
   const router = express.Router();
-  router.get('/health', (_req, res) => {
+  // anonymous callers (monitoring, load balancers) learn that it is up and which model; the work queue is for users
+  router.get('/health', (req, res) => {
+    const answer = { ok: true, model: model ? { name: model.name, version: model.version } : null };
+    if (!req.user) return void res.json(answer);
     const jobs = store.jobs.counts();
-    res.json({
-      ok: true,
-      model: model ? { name: model.name, version: model.version } : null,
-      queue: { queued: jobs.queued, running: jobs.running, failed: jobs.failed },
-    });
+    res.json({ ...answer, queue: { queued: jobs.queued, running: jobs.running, failed: jobs.failed } });
   });
   router.get('/config', (_req, res) => {
     res.json({

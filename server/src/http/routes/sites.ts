@@ -6,6 +6,7 @@ import type { Store } from '../../store/index.js';
 import { HttpError, notFound } from '../errors.js';
 import { parseGeoFilters } from '../filters.js';
 import { detectionFeature, featureCollection, siteFeature, siteProperties } from '../geojson.js';
+import { cleanMultiline } from '../text.js';
 import { parse, parseId } from '../validate.js';
 
 const ReviewSchema = z.object({
@@ -13,6 +14,26 @@ const ReviewSchema = z.object({
   note: z.string().max(2000, 'note is limited to 2000 characters').nullish(),
   baseVersion: z.number().int().min(0).optional(),
 });
+
+/**
+ * The site version the reviewer's decision is based on: `baseVersion` in the body or an `If-Match: "<version>"`
+ * header. Required: a decision made without knowing what it replaces would silently overwrite someone else's.
+ */
+function baseVersionOf(bodyVersion: number | undefined, ifMatch: string | undefined): number {
+  const fromHeader = ifMatch === undefined ? undefined : /^\s*(?:W\/)?"?(\d{1,15})"?\s*$/.exec(ifMatch);
+  if (ifMatch !== undefined && !fromHeader) {
+    throw new HttpError(400, 'invalid_request', 'If-Match must be the site version you reviewed, e.g. If-Match: "3".');
+  }
+  const headerVersion = fromHeader ? Number(fromHeader[1]) : undefined;
+  if (bodyVersion !== undefined && headerVersion !== undefined && bodyVersion !== headerVersion) {
+    throw new HttpError(400, 'invalid_request', 'baseVersion and If-Match differ; send one.');
+  }
+  const v = bodyVersion ?? headerVersion;
+  if (v === undefined) {
+    throw new HttpError(428, 'base_version_required', 'Send the site version your decision is based on: baseVersion in the body (or an If-Match header).');
+  }
+  return v;
+}
 
 /** A site with everything the review panel shows: each detection with its frame, and the decision history. */
 export function siteDetail(store: Store, id: number) {
@@ -70,11 +91,12 @@ export function sitesRouter({ store }: AppDeps): Router {
   router.post('/sites/:id/review', requireRole('reviewer'), (req, res) => {
     const id = parseId(req.params.id, 'Site');
     const body = parse(ReviewSchema, req.body ?? {}, 'review');
+    const baseVersion = baseVersionOf(body.baseVersion, req.get('if-match'));
     const user = req.user!;
     const outcome = store.sites.review(id, {
       decision: body.decision,
-      note: body.note === undefined ? undefined : body.note?.trim() || null,
-      baseVersion: body.baseVersion,
+      note: body.note === undefined ? undefined : cleanMultiline(body.note ?? '') || null,
+      baseVersion,
       actor: { id: user.id, username: user.username },
     });
     if (outcome.kind === 'not_found') throw notFound(`Site ${id}`);

@@ -7,6 +7,7 @@ import { Classifier } from '../../model/classifier.js';
 import { isUsablePosition, type SentPosition } from '../../snap/location.js';
 import { SnapRejected, submitSnap } from '../../snap/submitSnap.js';
 import { HttpError } from '../errors.js';
+import { cleanMultiline, DECIMAL } from '../text.js';
 import { parse } from '../validate.js';
 
 const REJECTION_STATUS: Record<SnapRejected['code'], number> = {
@@ -28,8 +29,9 @@ const number = (what: string) =>
     .trim()
     .min(1, `${what} is empty`)
     .transform((s, ctx) => {
-      const n = Number(s);
-      if (!Number.isFinite(n)) ctx.addIssue({ code: 'custom', message: `${what} must be a number, got "${s.slice(0, 40)}"` });
+      // plain decimals only: Number() would also take "0x10", "1e3" and "Infinity"
+      const n = DECIMAL.test(s) ? Number(s) : NaN;
+      if (!Number.isFinite(n)) ctx.addIssue({ code: 'custom', message: `${what} must be a number (plain decimal), got "${s.slice(0, 40)}"` });
       return n;
     });
 
@@ -92,7 +94,21 @@ export function snapsRouter(deps: AppDeps): Router {
     next();
   };
 
-  router.post('/snaps', markArrival, requireRole('officer'), receivePhoto, async (req, res) => {
+  // A photo is held in memory (up to POPPY_MAX_FILE_MB) from arrival to verdict: cap how many at once. The phone's
+  // outbox keeps the snap and sends it again on a 503.
+  let inFlight = 0;
+  const capConcurrent: RequestHandler = (_req, res, next) => {
+    if (inFlight >= deps.config.maxConcurrentSnaps) {
+      res.setHeader('Retry-After', '5');
+      res.setHeader('Connection', 'close');
+      return next(new HttpError(503, 'busy', `The server is judging ${inFlight} snaps already; your snap is kept on the phone and sent again shortly.`));
+    }
+    inFlight++;
+    res.once('close', () => inFlight--);
+    next();
+  };
+
+  router.post('/snaps', markArrival, requireRole('officer'), capConcurrent, receivePhoto, async (req, res) => {
     const receivedAt = performance.now();
     if (!req.file) {
       throw new HttpError(400, 'photo_missing', 'No photo: send it as multipart/form-data in the field "photo".');
@@ -139,9 +155,9 @@ export function snapsRouter(deps: AppDeps): Router {
   return router;
 }
 
-/** Control characters out (newlines kept), trimmed; an empty note is no note. HTML stays text: clients render it as text. */
+/** Control characters and direction overrides out (newlines kept), trimmed; an empty note is no note. HTML stays text: clients render it as text. */
 function cleanNote(note: string | undefined): string | null {
-  const s = (note ?? '').replace(/[\u0000-\u0009\u000b-\u001f\u007f]/g, '').trim();
+  const s = cleanMultiline(note ?? '');
   return s ? s : null;
 }
 

@@ -1,13 +1,16 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { NewUserSchema, PasswordSchema } from '../../auth/accounts.js';
+import { assertDistinctUsername, ConfusableUsernameError, NewUserSchema, PasswordSchema } from '../../auth/accounts.js';
+import { passwordProblem } from '../../auth/passwordPolicy.js';
 import { ROLES } from '../../auth/roles.js';
 import { requireRole } from '../../auth/middleware.js';
 import { hashPassword } from '../../auth/passwords.js';
 import type { AuditRepo } from '../../store/audit.js';
 import type { SessionsRepo } from '../../store/sessions.js';
+import type { TokensRepo } from '../../store/tokens.js';
 import { DuplicateUsernameError, type UsersRepo } from '../../store/users.js';
-import { parse } from '../validate.js';
+import { HttpError, notFound } from '../errors.js';
+import { parse, parseId } from '../validate.js';
 
 const UserChangeSchema = z
   .object({
@@ -19,46 +22,75 @@ const UserChangeSchema = z
   .refine((b) => b.role !== undefined || b.disabled !== undefined || b.password !== undefined, { message: 'send role, disabled or password' });
 
 /** POST /api/users, GET /api/users, PATCH /api/users/:id (admin only; relative to /api). */
-export function usersRouter({ store }: { store: { users: UsersRepo; sessions: SessionsRepo; audit: AuditRepo; tx<T>(fn: () => T): T } }): Router {
+export function usersRouter({ store }: { store: { users: UsersRepo; sessions: SessionsRepo; tokens: TokensRepo; audit: AuditRepo; tx<T>(fn: () => T): T } }): Router {
   const router = Router();
+  const userOr404 = (raw: unknown) => {
+    const id = parseId(raw, 'User');
+    const user = store.users.get(id);
+    if (!user) throw notFound(`User ${id}`);
+    return user;
+  };
 
   router.post('/users', requireRole('admin'), async (req, res) => {
     const body = parse(NewUserSchema, req.body ?? {}, 'user');
     try {
+      assertDistinctUsername(store.users, body.username);
       const user = store.users.create({ username: body.username, role: body.role, passwordHash: await hashPassword(body.password) });
       store.audit.append({ action: 'user_created', user: req.user, details: { userId: user.id, username: user.username, role: user.role }, ip: req.ip });
       res.status(201).json({ id: user.id, username: user.username, role: user.role });
     } catch (err) {
       if (err instanceof DuplicateUsernameError) return void res.status(409).json({ error: 'username_taken', message: err.message });
+      if (err instanceof ConfusableUsernameError) return void res.status(409).json({ error: 'username_confusable', message: err.message });
       throw err;
     }
   });
 
   router.patch('/users/:id', requireRole('admin'), async (req, res) => {
-    const id = Number(req.params.id);
-    const user = Number.isSafeInteger(id) && id > 0 ? store.users.get(id) : undefined;
-    if (!user) return void res.status(404).json({ error: 'not_found', message: `User ${req.params.id} does not exist.` });
+    const user = userOr404(req.params.id);
+    const id = user.id;
     const body = parse(UserChangeSchema, req.body ?? {}, 'user change');
     if (req.user!.id === id && (body.disabled === true || (body.role !== undefined && body.role !== 'admin'))) {
       return void res.status(409).json({ error: 'self_lockout', message: 'You cannot disable yourself or take away your own admin role.' });
     }
-    store.tx(() => {
+    if (body.password !== undefined) {
+      const problem = passwordProblem(body.password, user.username);
+      if (problem) throw new HttpError(400, 'invalid_request', `Invalid user change: password: ${problem}.`);
+    }
+    // hashed first, then everything in one transaction AFTER the new hash is known: no moment where the old
+    // password, an old session or an old token still works next to the new state
+    const newHash = body.password !== undefined ? await hashPassword(body.password) : undefined;
+    const revokedTokens = store.tx(() => {
       if (body.role !== undefined) store.users.setRole(id, body.role);
       if (body.disabled !== undefined) store.users.setDisabled(id, body.disabled);
+      if (newHash !== undefined) store.users.setPasswordHash(id, newHash);
       // a new role, a disabled account or a reset password must not live on in open sessions
       store.sessions.deleteForUser(id);
+      // tokens go with a reset or a disable, so re-enabling an account does not bring them back
+      return newHash !== undefined || body.disabled === true ? store.tokens.revokeAllForUser(id) : 0;
     });
-    if (body.password !== undefined) store.users.setPasswordHash(id, await hashPassword(body.password));
     const changed = store.users.get(id)!;
     store.audit.append({
       action: 'user_changed',
       user: req.user,
       before: { role: user.role, disabled: user.disabled },
       after: { role: changed.role, disabled: changed.disabled, passwordReset: body.password !== undefined },
-      details: { userId: id, username: user.username },
+      details: { userId: id, username: user.username, revokedTokens },
       ip: req.ip,
     });
     res.json({ id: changed.id, username: changed.username, role: changed.role, disabled: changed.disabled });
+  });
+
+  router.get('/users/:id/tokens', requireRole('admin'), (req, res) => {
+    const user = userOr404(req.params.id);
+    res.json({ user: { id: user.id, username: user.username }, tokens: store.tokens.listForUser(user.id) });
+  });
+
+  router.delete('/users/:id/tokens/:tokenId', requireRole('admin'), (req, res) => {
+    const user = userOr404(req.params.id);
+    const tokenId = parseId(req.params.tokenId, 'Token');
+    if (!store.tokens.revoke(tokenId, user.id)) throw notFound(`An active token ${tokenId} of ${user.username}`);
+    store.audit.append({ action: 'token_revoked', user: req.user, details: { tokenId, userId: user.id, username: user.username }, ip: req.ip });
+    res.status(204).end();
   });
 
   router.get('/users', requireRole('admin'), (_req, res) => {
