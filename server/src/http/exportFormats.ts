@@ -1,6 +1,7 @@
 import { siteProperties } from './geojson.js';
 import { stringify } from 'csv-stringify/sync';
 import type { Site } from '../store/types.js';
+import { describeSite, siteName, type ExportLang } from './exportText.js';
 
 export interface ExportRow extends Site {
   flightName: string | null;
@@ -25,19 +26,6 @@ export function csvSafe(v: string | null): string {
 }
 
 const round = (x: number, digits: number) => Number(x.toFixed(digits));
-
-function describe(s: ExportRow): string {
-  const parts = [
-    `Score ${s.score.toFixed(3)}`,
-    `status ${s.status}`,
-    `±${s.errorRadiusM.toFixed(1)} m`,
-    `${s.frames} frame${s.frames === 1 ? '' : 's'}`,
-    s.flightName ? `flight "${s.flightName}"` : s.source === 'phone' ? 'phone snap' : null,
-    s.modelVersion ? `model ${s.modelVersion}` : null,
-    s.note ? `note: ${s.note}` : null,
-  ];
-  return parts.filter(Boolean).join(', ');
-}
 
 export function toGeoJson(rows: ExportRow[]): string {
   return JSON.stringify({
@@ -67,12 +55,12 @@ export function toCsv(rows: ExportRow[]): string {
   );
 }
 
-export function toKml(rows: ExportRow[], title: string): string {
+export function toKml(rows: ExportRow[], title: string, lang: ExportLang = 'en'): string {
   const placemarks = rows
     .map(
       (s) => `    <Placemark id="site-${s.id}">
-      <name>${xmlEscape(`Site ${s.id} (${s.status})`)}</name>
-      <description>${xmlEscape(describe(s))}</description>
+      <name>${xmlEscape(siteName(s, lang, true))}</name>
+      <description>${xmlEscape(describeSite(s, lang))}</description>
       <styleUrl>#${s.status}</styleUrl>
       <ExtendedData>
         <Data name="score"><value>${s.score.toFixed(4)}</value></Data>
@@ -99,13 +87,13 @@ ${placemarks}
 `;
 }
 
-export function toGpx(rows: ExportRow[], title: string): string {
+export function toGpx(rows: ExportRow[], title: string, lang: ExportLang = 'en'): string {
   const wpts = rows
     .map(
       (s) => `  <wpt lat="${round(s.lat, 8)}" lon="${round(s.lon, 8)}">
     <time>${xmlEscape(new Date(s.firstSeenAt).toISOString())}</time>
-    <name>${xmlEscape(`Site ${s.id}`)}</name>
-    <desc>${xmlEscape(describe(s))}</desc>
+    <name>${xmlEscape(siteName(s, lang, false))}</name>
+    <desc>${xmlEscape(describeSite(s, lang))}</desc>
     <sym>Flag, Red</sym>
     <type>${xmlEscape(s.status)}</type>
   </wpt>`,

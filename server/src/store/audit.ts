@@ -85,6 +85,11 @@ export interface AuditQuery {
   siteId?: number;
   flightId?: number;
   action?: string;
+  /** exact user name */
+  username?: string;
+  /** ISO instants: from inclusive, to exclusive */
+  from?: string;
+  to?: string;
   limit?: number;
 }
 
@@ -119,6 +124,9 @@ export function createAuditRepo({ db }: Pick<StoreContext, 'db'>) {
       if (q.siteId !== undefined) (where.push('site_id = ?'), args.push(q.siteId));
       if (q.flightId !== undefined) (where.push('flight_id = ?'), args.push(q.flightId));
       if (q.action !== undefined) (where.push('action = ?'), args.push(q.action));
+      if (q.username !== undefined) (where.push('username = ?'), args.push(q.username));
+      if (q.from !== undefined) (where.push('at >= ?'), args.push(q.from));
+      if (q.to !== undefined) (where.push('at < ?'), args.push(q.to));
       const sql = `SELECT * FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
       args.push(Math.min(Math.max(q.limit ?? 10_000, 1), 100_000));
       return db.prepare<(string | number)[], Raw>(sql).all(...args).map(toRecord);

@@ -71,7 +71,7 @@ export interface FrameSummary {
 
 export interface UploadAnswer {
   accepted: { id: Id; name: string; sha256: string; duplicate: boolean }[];
-  rejected: { name: string; error: string; message?: string }[];
+  rejected: { name: string; error: string; code?: string; message?: string }[];
 }
 
 export interface ModelLabel {

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { ApiError } from '../api/client.js';
 import { t } from '../i18n/index.js';
+import { errorOf } from '../i18n/errors.js';
 import { useLang } from '../i18n/useLang.js';
 
 interface Props {
@@ -29,7 +30,7 @@ export function Login({ onLogin, subtitle, initialError }: Props) {
     } catch (err) {
       if (err instanceof ApiError && err.status === 429) setError(t('common.login.rateLimited'));
       else if (err instanceof ApiError && (err.status === 401 || err.status === 400)) setError(t('common.login.wrong'));
-      else if (err instanceof ApiError) setError(err.message);
+      else if (err instanceof ApiError) setError(errorOf(err));
       else setError(t('common.serverUnreachable'));
     } finally {
       setBusy(false);

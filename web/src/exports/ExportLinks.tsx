@@ -11,8 +11,9 @@ const formats = [
 
 /** Downloads of the confirmed sites, narrowed by the queue's flight, score and date filters. */
 export function ExportLinks({ filters }: { filters: QueueFilters }) {
-  useLang();
-  const q = siteQuery(filters);
+  const lang = useLang();
+  // descriptions inside KML/GPX (and the demo flight's name) in the reader's language
+  const q = [siteQuery(filters), `lang=${lang}`].filter(Boolean).join('&');
   return (
     <nav className="exports" aria-label={t('review.export.label')}>
       <span>{t('review.export.label')}</span>

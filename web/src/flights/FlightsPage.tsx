@@ -2,6 +2,8 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { api, ApiError } from '../api/client.js';
 import type { Flight, FrameSummary, Id } from '../api/types.js';
 import { t } from '../i18n/index.js';
+import { errorOf } from '../i18n/errors.js';
+import { flightDisplayName } from './flightName.js';
 import { useLang } from '../i18n/useLang.js';
 import { formatDuration, formatTime } from '../review/format.js';
 import { UploadPanel } from './UploadPanel.js';
@@ -41,7 +43,7 @@ function NewFlightForm({ onCreated }: { onCreated: (f: Flight) => void }) {
       setGround('');
       onCreated(flight);
     } catch (err) {
-      setError(err instanceof ApiError ? err.message : t('common.serverUnreachable'));
+      setError(err instanceof ApiError ? errorOf(err) : t('common.serverUnreachable'));
     } finally {
       setBusy(false);
     }
@@ -183,7 +185,7 @@ export function FlightsPage({ flights, reload, canUpload, onReview }: Props) {
                 >
                   <td>
                     <button type="button" className="link" onClick={() => setSelectedId(String(f.id))}>
-                      {f.name}
+                      {flightDisplayName(f)}
                     </button>
                   </td>
                   <td>
@@ -205,7 +207,7 @@ export function FlightsPage({ flights, reload, canUpload, onReview }: Props) {
         {selected ? (
           <>
             <h2>
-              {selected.name}{' '}
+              {flightDisplayName(selected)}{' '}
               <button type="button" onClick={() => onReview(selected.id)}>
                 {t('flights.reviewSites')}
               </button>

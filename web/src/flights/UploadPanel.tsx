@@ -3,6 +3,7 @@ import { getCsrfToken } from '../api/client.js';
 import type { Id } from '../api/types.js';
 import { t } from '../i18n/index.js';
 import { useLang } from '../i18n/useLang.js';
+import { errorText } from '../i18n/errors.js';
 import { filesFromDrop, UploadQueue, xhrTransport, type UploadItem } from './uploadQueue.js';
 
 function Bar({ fraction, label }: { fraction: number; label: string }) {
@@ -16,7 +17,8 @@ function Bar({ fraction, label }: { fraction: number; label: string }) {
 
 function stateText(it: UploadItem): string {
   const base = t(`flights.upload.state.${it.state}`);
-  return it.message && (it.state === 'rejected' || it.state === 'failed' || it.state === 'uploading') ? `${base}: ${it.message}` : base;
+  const why = it.code ? errorText(it.code, it.message) : it.message;
+  return why && (it.state === 'rejected' || it.state === 'failed' || it.state === 'uploading') ? `${base}: ${why}` : base;
 }
 
 /** Drop zone + file/folder pickers + per-file and overall progress, for one flight. */

@@ -13,6 +13,8 @@ export interface UploadItem {
   state: UploadState;
   attempts: number;
   message: string | null;
+  /** the server's code for why the file was refused (translated by the page) */
+  code?: string | null;
   imageId: Id | null;
 }
 
@@ -164,10 +166,11 @@ export class UploadQueue {
           this.changed();
         });
         if (status >= 200 && status < 300) return this.settle(it, body as UploadAnswer);
-        const err = (body ?? {}) as { error?: string; message?: string; rejected?: { error?: string }[] };
+        const err = (body ?? {}) as { error?: string; message?: string; rejected?: { error?: string; code?: string }[] };
         if (status < 500 && status !== 408 && status !== 429) {
           it.state = 'rejected';
           it.message = err.rejected?.[0]?.error ?? err.message ?? err.error ?? `HTTP ${status}`;
+          it.code = err.rejected?.[0]?.code ?? err.error ?? null;
           return;
         }
         it.message = err.message ?? `HTTP ${status}`;
@@ -193,6 +196,7 @@ export class UploadQueue {
     } else {
       it.state = 'rejected';
       it.message = rejected ? (rejected.message ?? rejected.error) : 'no answer for this file';
+      it.code = rejected?.code ?? null;
     }
   }
 }

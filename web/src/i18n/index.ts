@@ -3,11 +3,12 @@ import { reviewStrings } from './strings/review.js';
 import { snapStrings } from './strings/snap.js';
 import { commonStrings } from './strings/common.js';
 import { fieldStrings } from './strings/field.js';
+import { errorStrings } from './strings/errors.js';
 
 export type Lang = 'en' | 'zh';
 export type Entry = { en: string; zh: string };
 
-const dictionary: Record<string, Entry> = { ...commonStrings, ...reviewStrings, ...snapStrings, ...fieldStrings };
+const dictionary: Record<string, Entry> = { ...commonStrings, ...errorStrings, ...reviewStrings, ...snapStrings, ...fieldStrings };
 
 const STORAGE_KEY = 'poppywatch.lang';
 let current: Lang = detectLang();

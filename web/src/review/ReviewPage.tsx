@@ -10,6 +10,7 @@ import { BasemapPanel } from '../map/BasemapPanel.js';
 import { effectiveBasemap, loadSavedBasemap, type BasemapSettings } from '../map/basemap.js';
 import { SiteMap } from '../map/SiteMap.js';
 import { FlightLayers } from '../map/FlightLayers.js';
+import { flightDisplayName } from '../flights/flightName.js';
 import { imageryFrom, firstTakenByFlight, framesByFlight } from '../map/imagery.js';
 import { ConflictNotice } from './ConflictNotice.js';
 import { ReviewController, type ReviewDeps } from './controller.js';
@@ -120,7 +121,7 @@ export function ReviewPage({ config, flights, canReview, deps = httpReviewDeps, 
   const current = snap.current;
   const currentId = current ? String(current.properties.id) : null;
   const detail = current ? controller.detail(current.properties.id) : null;
-  const flightNames = new Map(flights.map((f) => [String(f.id), f.name]));
+  const flightNames = new Map(flights.map((f) => [String(f.id), flightDisplayName(f)]));
   const conflictIds = new Set(snap.conflicts.map((c) => String(c.siteId)));
   const currentConflict = snap.conflicts.find((c) => String(c.siteId) === currentId);
   const otherConflicts = snap.conflicts.filter((c) => String(c.siteId) !== currentId);

@@ -4,6 +4,7 @@ import { ApiError } from '../api/client.js';
 import { siteProps } from '../api/siteDetail.js';
 import type { Decision, Id, SiteDetail, SiteFeature, SiteProps } from '../api/types.js';
 import { countByStatus, openingIndex, orderQueue, type StatusFilter } from './queue.js';
+import { errorOf } from '../i18n/errors.js';
 
 export interface ReviewBody {
   decision: Decision;
@@ -178,7 +179,7 @@ export class ReviewController {
     } catch (err) {
       if (seq !== this.loadSeq) return;
       this.loading = false;
-      this.loadError = err instanceof Error ? err.message : String(err);
+      this.loadError = errorOf(err);
       this.changed();
     }
   }
@@ -333,7 +334,7 @@ export class ReviewController {
             siteId: id,
             decision: body.decision,
             note: body.note ?? '',
-            message: err instanceof Error ? err.message : String(err),
+            message: errorOf(err),
           });
         }
         this.revertToServer(k);

@@ -5,10 +5,23 @@ import { requireRole } from '../../auth/middleware.js';
 import { AUDIT_ACTIONS, type AuditRecord, type AuditRepo } from '../../store/audit.js';
 import { parse } from '../validate.js';
 
+const ISO_DATE = /^\d{4}-\d\d-\d\d(T\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)?)?$/;
+
+const realDate = (v: string) => !Number.isNaN(Date.parse(v));
+
 const QuerySchema = z.object({
   siteId: z.coerce.number().int().positive().optional(),
   flightId: z.coerce.number().int().positive().optional(),
   action: z.enum(AUDIT_ACTIONS).optional(),
+  username: z.string().trim().min(1).max(200).optional(),
+  // a date (YYYY-MM-DD) or an ISO date-time; a date-only `to` includes that whole day
+  from: z.string().regex(ISO_DATE, 'from must be YYYY-MM-DD or an ISO date-time').refine(realDate, 'from is not a real date').transform((v) => new Date(v).toISOString()).optional(),
+  to: z
+    .string()
+    .regex(ISO_DATE, 'to must be YYYY-MM-DD or an ISO date-time')
+    .refine(realDate, 'to is not a real date')
+    .transform((v) => new Date(/^\d{4}-\d\d-\d\d$/.test(v) ? Date.parse(v) + 86_400_000 : Date.parse(v)).toISOString())
+    .optional(),
   limit: z.coerce.number().int().min(1).max(100_000).optional(),
 });
 
