@@ -3,10 +3,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createUser } from '../src/auth/accounts.js';
 import { Classifier } from '../src/model/classifier.js';
-import { processFrame } from '../src/pipeline/processFrame.js';
+import { detectFrame } from '../src/pipeline/detectFrame.js';
 import { testManifestPath } from './helpers/model.js';
 import { makeFrame } from '../../scripts/load/frames.js';
-import { fakeTileClassifier } from './helpers/hostileFiles.js';
+import { fakeAerialModel } from './helpers/hostileFiles.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
 let srv: TestServer;
@@ -30,8 +30,8 @@ const asReviewer = (p: string, init: RequestInit & { json?: unknown } = {}) =>
 const records = async (q = '') => ((await (await srv.fetch(`/api/audit${q}`)).json()) as { records: Rec[] }).records;
 
 beforeAll(async () => {
-  const classifier = fakeTileClassifier();
-  srv = await startTestServer({ process: (file, o) => processFrame(file, o, classifier), idlePollMs: 50 });
+  const classifier = fakeAerialModel();
+  srv = await startTestServer({ process: (file, o) => detectFrame(file, o, classifier), idlePollMs: 50 });
   await createUser(srv.store.users, { username: 'rita', password: 'reviewer-password', role: 'reviewer' });
   const login = await fetch(`${srv.url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'rita', password: 'reviewer-password' }) });
   csrf = ((await login.json()) as { csrfToken: string }).csrfToken;

@@ -7,8 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Classifier } from '../src/model/classifier.js';
-import { processFrame } from '../src/pipeline/processFrame.js';
+import { detectFrame } from '../src/pipeline/detectFrame.js';
+import { AerialModel } from '../src/model/aerialModel.js';
 import { openStore } from '../src/store/index.js';
 import { makeFlightFrames } from '../../scripts/load/frames.js';
 import { testManifestPath } from './helpers/model.js';
@@ -126,11 +126,11 @@ if (!manifest) {
       // the frames the kill interrupted (claimed twice) hold exactly what one clean run of them gives
       const interrupted = jobs.filter((j) => j.attempts > 1);
       expect(interrupted.length).toBeGreaterThanOrEqual(1);
-      const classifier = await Classifier.load({ manifestPath: manifest!, threads: 1 });
+      const aerial = await AerialModel.load({ threads: 1 });
       const flight = store.flights.get(flightId)!;
       for (const j of interrupted) {
         const image = store.images.get(j.image_id)!;
-        const clean = await processFrame(path.join(store.paths.originals, image.sha256), { altitudeAglM: flight.altitudeAglM }, classifier);
+        const clean = await detectFrame(path.join(store.paths.originals, image.sha256), { altitudeAglM: flight.altitudeAglM }, aerial);
         expect(dets.filter((d) => d.image_id === j.image_id)).toHaveLength(clean.detections.length);
       }
       console.log(`crash test: ${frames.length} frames, killed after ${progress.done} done, ${interrupted.length} interrupted, ${dets.length} detections`);

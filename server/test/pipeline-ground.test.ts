@@ -3,7 +3,7 @@ import { cameraModel } from '../src/pipeline/camera.js';
 import { distanceM, latLonToOffset, offsetToLatLon } from '../src/pipeline/geodesy.js';
 import { errorRadiusM, frameFootprint, GPS_ERROR_M, latLonToPixel, locatePixel, pixelToOffset } from '../src/pipeline/groundPosition.js';
 import type { FrameMetadata } from '../src/pipeline/metadata.js';
-import { assignToSites, type LocatedDetection } from '../src/pipeline/sites.js';
+import { assignToSites, type LocatedDetection } from '../src/sites/assign.js';
 
 function meta(yawDeg: number | null, pitchDeg: number | null = -90, over: Partial<FrameMetadata> = {}): FrameMetadata {
   return {
@@ -127,7 +127,7 @@ describe('assignToSites', () => {
   });
 
   it('adds to an existing site, counting each frame once, and does not let huge radii swallow an area', () => {
-    const existing = { key: 'site-7', ...offsetToLatLon(origin, 0, 0), errorRadiusM: 4, score: 0.8, bestDetectionId: 'old', frameIds: ['f1'], detectionCount: 1 };
+    const existing = { key: 'site-7', ...offsetToLatLon(origin, 0, 0), errorRadiusM: 4, score: 0.8, bestDetectionId: 'old', frameIds: ['f1'], detectionCount: 1, areaM2: null, estimatedHeads: null, outline: null };
     const { sites, assignments } = assignToSites([existing], [det('x', 'f1', 2, 0, 0.9), det('y', 'f9', 60, 0, 0.9, 300), det('z', 'f9', 100, 0, 0.5, 300)]);
     const updated = sites.find((s) => s.key === 'site-7')!;
     expect(updated).toMatchObject({ isNew: false, score: 0.9, bestDetectionId: 'x', frameIds: ['f1'], detectionCount: 2 });

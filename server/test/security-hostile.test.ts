@@ -4,9 +4,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { processFrame } from '../src/pipeline/processFrame.js';
+import { detectFrame } from '../src/pipeline/detectFrame.js';
 import { makeFrame } from '../../scripts/load/frames.js';
-import { fakeTileClassifier, pngBomb, withGarbageExif } from './helpers/hostileFiles.js';
+import { fakeAerialModel, pngBomb, withGarbageExif } from './helpers/hostileFiles.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
 
 const MAX_FILES = 6;
@@ -66,10 +66,10 @@ async function waitProcessed(ids: number[], timeoutMs = 30_000) {
 }
 
 beforeAll(async () => {
-  const classifier = fakeTileClassifier();
+  const classifier = fakeAerialModel();
   srv = await startTestServer({
     env: { POPPY_MAX_FILE_MB: '1', POPPY_MAX_FILES: String(MAX_FILES) },
-    process: (file, overrides) => processFrame(file, overrides, classifier),
+    process: (file, overrides) => detectFrame(file, overrides, classifier),
     idlePollMs: 50,
   });
   const f = await srv.fetch('/api/flights', { method: 'POST', json: { name: 'hostile', altitudeAglM: 5 } });

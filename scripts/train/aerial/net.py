@@ -27,9 +27,12 @@ class AerialNet(nn.Module):
         self.stride8 = mnv2.features[4:7]  # 32 channels at 1/8
         c = CONFIG['featureChannels']
         self.neck = nn.Sequential(
-            nn.Conv2d(24 + 32, 48, 3, padding=1), nn.ReLU6(inplace=True),
-            nn.Conv2d(48, c, 3, padding=2, dilation=2), nn.ReLU6(inplace=True))
+            nn.Conv2d(24 + 32, c, 1), nn.ReLU6(inplace=True),
+            nn.Conv2d(c, c, 3, padding=2, dilation=2), nn.ReLU6(inplace=True))
         self.head = nn.Conv2d(c, 3, 1)
+        with torch.no_grad():  # start near the priors: few cells hold flowers (a zero start saturates softplus/sigmoid)
+            self.head.weight.mul_(0.1)
+            self.head.bias.copy_(torch.tensor([-2.0, -3.0, -3.0]))
         self.register_buffer('mean', torch.tensor(CONFIG['mean']).view(1, 3, 1, 1) * 255)
         self.register_buffer('std', torch.tensor(CONFIG['std']).view(1, 3, 1, 1) * 255)
 

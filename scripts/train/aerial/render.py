@@ -391,7 +391,8 @@ def ground_patch(frame_img, frame_gsd, f, h, w, rnd, angle=None):
     x0, y0 = rnd.randint(0, W - side), rnd.randint(0, H - side)
     crop = frame_img.crop((x0, y0, x0 + side, y0 + side))
     crop = crop.rotate(angle if angle is not None else rnd.uniform(0, 360), resample=Image.BILINEAR)
-    out = int(side * frame_gsd / f)
+    # frames smaller than the ground asked for are stretched (coarse simulated cameras over our 1-2 cm/px frames)
+    out = max(int(side * frame_gsd / f), int(math.hypot(h, w)) + 2)
     crop = crop.resize((out, out), Image.BILINEAR)
     cx, cy = out // 2, out // 2
     crop = crop.crop((cx - w // 2, cy - h // 2, cx - w // 2 + w, cy - h // 2 + h))

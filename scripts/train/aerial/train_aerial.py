@@ -52,7 +52,7 @@ def batch(images, targets, idx, crop, rnd, train):
 
 
 def losses(maps, y):
-    pres = F.binary_cross_entropy_with_logits(maps[:, 0], y[:, 2], pos_weight=torch.tensor(3.0))
+    pres = F.binary_cross_entropy_with_logits(maps[:, 0], y[:, 2], pos_weight=torch.tensor(4.0))
     dens = F.softplus(maps[:, 1:3])
     target = blur(y[:, 0:2])
     cell = F.mse_loss(dens, target) * 20
@@ -92,8 +92,8 @@ def main(argv):
     p.add_argument('--val', default=os.path.join(REPO, '.cache', 'aerial', 'val.npz'))
     p.add_argument('--out', default=os.path.join(REPO, '.cache', 'aerial', f"{CONFIG['name']}-{CONFIG['version']}.pt"))
     p.add_argument('--steps', type=int, default=1800)
-    p.add_argument('--batch', type=int, default=12)
-    p.add_argument('--crop', type=int, default=256)
+    p.add_argument('--batch', type=int, default=16)
+    p.add_argument('--crop', type=int, default=192)
     p.add_argument('--lr', type=float, default=2e-3)
     p.add_argument('--time-budget-s', type=float, default=1500)
     p.add_argument('--threads', type=int, default=2)
@@ -133,7 +133,7 @@ def main(argv):
         if step % 50 == 0:
             print(f'step {step} {elapsed:.0f}s progress {progress:.2f} loss {loss.item():.3f} pres {pres.item():.3f} '
                   f'cell {cell.item():.3f} count {count.item():.3f}', flush=True)
-        if step % 400 == 0:
+        if step % 200 == 0:
             v = validate(model, va['images'], va['targets'])
             log.append({'step': step, **v})
             print('val', v, flush=True)

@@ -17,6 +17,9 @@ export function siteProperties(s: Site) {
     bestDetectionId: s.bestDetectionId,
     reviewedAt: s.reviewedAt,
     reviewedBy: s.reviewedBy,
+    areaM2: s.areaM2,
+    estimatedHeads: s.estimatedHeads,
+    outline: s.outline,
   };
 }
 
@@ -44,6 +47,9 @@ export function detectionFeature(d: Detection) {
       topLabel: d.top[0]?.label ?? null,
       seenAt: d.seenAt,
       source: 'drone' as const,
+      areaM2: d.areaM2,
+      estimatedHeads: d.estimatedHeads,
+      outline: d.outline,
     },
   };
 }

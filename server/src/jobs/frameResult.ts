@@ -1,4 +1,4 @@
-import type { FrameResult } from '../pipeline/processFrame.js';
+import type { FrameResult } from '../pipeline/detectFrame.js';
 import type { FrameFacts } from '../store/images.js';
 
 /** What the store keeps about a processed frame (the pipeline's result, flattened). */

@@ -1,12 +1,12 @@
 /**
- * A worker thread that runs processFrame with its own Classifier. onnxruntime-node's session.run() is synchronous
+ * A worker thread that runs detectFrame with its own aerial model session. onnxruntime-node's session.run() is synchronous
  * on the calling thread (its Promise only defers the call), so inference in the main thread would stall every
  * HTTP request for whole batches; here it stalls only this thread.
  */
 import os from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
-import { Classifier } from '../model/classifier.js';
-import { processFrame } from '../pipeline/processFrame.js';
+import { AerialModel } from '../model/aerialModel.js';
+import { detectFrame } from '../pipeline/detectFrame.js';
 import type { FlightOverrides } from '../pipeline/camera.js';
 
 export interface FrameThreadData {
@@ -25,7 +25,7 @@ const port = parentPort!;
 const data = workerData as FrameThreadData;
 
 // Batch inference yields the CPU to the HTTP thread (reviewers keep ~ms answers while a flight is processed). On
-// Linux the nice value is per thread, and onnxruntime's intra-op threads, created by Classifier.load below,
+// Linux the nice value is per thread, and onnxruntime's intra-op threads, created by AerialModel.load below,
 // inherit it.
 try {
   os.setPriority(0, 10);
@@ -33,9 +33,9 @@ try {
   // not permitted on this system: runs at normal priority
 }
 
-let classifier: Classifier;
+let model: AerialModel;
 try {
-  classifier = await Classifier.load({ manifestPath: data.manifestPath, threads: data.threads });
+  model = await AerialModel.load({ manifestPath: data.manifestPath, threads: data.threads });
   port.postMessage({ type: 'ready' } satisfies FrameThreadReply);
 } catch (err) {
   port.postMessage({ type: 'loadError', message: (err as Error).message } satisfies FrameThreadReply);
@@ -47,7 +47,7 @@ let chain: Promise<void> = Promise.resolve();
 port.on('message', (req: FrameThreadRequest) => {
   chain = chain.then(async () => {
     try {
-      const result = await processFrame(req.file, req.overrides, classifier);
+      const result = await detectFrame(req.file, req.overrides, model);
       port.postMessage({ id: req.id, ok: true, result } satisfies FrameThreadReply);
     } catch (err) {
       port.postMessage({ id: req.id, ok: false, message: err instanceof Error ? err.message : String(err) } satisfies FrameThreadReply);

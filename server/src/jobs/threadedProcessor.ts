@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../logger.js';
 import type { FlightOverrides } from '../pipeline/camera.js';
-import type { FrameResult } from '../pipeline/processFrame.js';
+import type { FrameResult } from '../pipeline/detectFrame.js';
 import type { FrameThreadData, FrameThreadReply, FrameThreadRequest } from './frameThread.js';
 import type { FrameProcessor } from './worker.js';
 

@@ -2,16 +2,15 @@ import crypto from 'node:crypto';
 import path from 'node:path';
 import type { Logger } from '../logger.js';
 import type { FlightOverrides } from '../pipeline/camera.js';
-import type { FrameResult } from '../pipeline/processFrame.js';
-import { assignToSites } from '../pipeline/sites.js';
-import { MAX_SITE_RADIUS_M } from '../pipeline/sites.js';
+import type { FrameResult } from '../pipeline/detectFrame.js';
+import { placeDetections } from '../sites/placeDetections.js';
 import type { Store } from '../store/index.js';
 import type { Job } from '../store/jobs.js';
 import type { Detection } from '../store/types.js';
 import type { JobEvents } from './events.js';
 import { frameFacts, modelVersionOf } from './frameResult.js';
 
-/** Runs the pipeline on one stored original; main binds it to processFrame and the loaded classifier. */
+/** Runs the pipeline on one stored original; main binds it to detectFrame and the loaded aerial model. */
 export type FrameProcessor = (originalPath: string, overrides: FlightOverrides) => Promise<FrameResult>;
 
 export interface WorkerPoolOptions {
@@ -52,79 +51,18 @@ export function commitFrame(store: Store, job: Job, owner: string, flightId: num
         top: d.top,
         modelVersion,
         seenAt,
+        areaM2: d.areaM2,
+        estimatedHeads: d.estimatedHeads,
+        outline: d.outline ? { type: 'Polygon', coordinates: [d.outline] } : null,
       }),
     );
-    assignSites(store, flightId, inserted, seenAt);
+    inserted.forEach((det, i) => store.detections.saveFeatures({ imageId: job.imageId, detectionId: det.id, modelVersion, ...result.detections[i].features }));
+    store.detections.saveFeatures({ imageId: job.imageId, detectionId: null, modelVersion, ...result.background });
+    placeDetections(store, flightId, inserted, seenAt);
     store.images.saveFacts(job.imageId, facts);
     if (!store.jobs.markDone(job.id, owner, durationMs)) throw new LeaseLost(`job ${job.id} is no longer leased to ${owner}`);
     return inserted.map((d) => store.detections.get(d.id)!);
   });
-}
-
-/** Groups located detections with the flight's nearby sites (pipeline/sites.ts decides), updating or creating sites. */
-function assignSites(store: Store, flightId: number, detections: Detection[], seenAt: string): void {
-  const located = detections.filter((d) => d.lat != null && d.lon != null && d.errorRadiusM != null);
-  if (located.length === 0) return;
-  const candidates = new Map<number, ReturnType<Store['sites']['nearby']>[number]>();
-  for (const d of located) {
-    for (const s of store.sites.nearby(flightId, d.lat!, d.lon!, MAX_SITE_RADIUS_M * 2)) candidates.set(s.id, s);
-  }
-  const existing = [...candidates.values()].map((s) => {
-    const dets = store.detections.listBySite(s.id);
-    return {
-      key: String(s.id),
-      lat: s.lat,
-      lon: s.lon,
-      errorRadiusM: s.errorRadiusM,
-      score: s.score,
-      bestDetectionId: String(s.bestDetectionId ?? dets[0]?.id ?? ''),
-      frameIds: [...new Set(dets.map((x) => String(x.imageId)))],
-      detectionCount: Math.max(1, dets.length),
-    };
-  });
-  const byId = new Map(located.map((d) => [String(d.id), d]));
-  const { sites, assignments } = assignToSites(
-    existing,
-    located.map((d) => ({ id: String(d.id), frameId: String(d.imageId), lat: d.lat!, lon: d.lon!, errorRadiusM: d.errorRadiusM!, score: d.score })),
-  );
-  const siteIdByKey = new Map<string, number>();
-  for (const s of sites) {
-    const best = byId.get(s.bestDetectionId) ?? store.detections.get(Number(s.bestDetectionId));
-    const modelVersion = best?.modelVersion ?? null;
-    const topLabel = best?.top[0]?.label ?? null;
-    if (s.isNew) {
-      const created = store.sites.create({
-        flightId,
-        source: 'drone',
-        lat: s.lat,
-        lon: s.lon,
-        errorRadiusM: s.errorRadiusM,
-        score: s.score,
-        frames: s.frameIds.length,
-        bestDetectionId: best?.id ?? null,
-        modelVersion,
-        topLabel,
-        firstSeenAt: seenAt,
-      });
-      siteIdByKey.set(s.key, created.id);
-    } else {
-      const id = Number(s.key);
-      const current = candidates.get(id)!;
-      store.sites.updateAggregate(id, {
-        lat: s.lat,
-        lon: s.lon,
-        errorRadiusM: s.errorRadiusM,
-        score: s.score,
-        frames: s.frameIds.length,
-        bestDetectionId: best?.id ?? current.bestDetectionId ?? 0,
-        modelVersion: modelVersion ?? current.modelVersion ?? '',
-        topLabel: topLabel ?? current.topLabel,
-        firstSeenAt: current.firstSeenAt < seenAt ? current.firstSeenAt : seenAt,
-      });
-      siteIdByKey.set(s.key, id);
-    }
-  }
-  for (const a of assignments) store.detections.attachToSite(Number(a.detectionId), siteIdByKey.get(a.siteKey)!);
 }
 
 /** Claims jobs from the durable queue and processes up to `concurrency` frames at once, in this process. */

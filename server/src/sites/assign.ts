@@ -1,9 +1,12 @@
-import { distanceM } from './geodesy.js';
+import { distanceM, latLonToOffset } from '../pipeline/geodesy.js';
 
 /** Detections closer than this always belong to one site; farther ones only when their error radii overlap that much. */
 export const MIN_SITE_RADIUS_M = 5;
 /** Cap on the joining distance, so a few fallback detections with huge radii do not swallow a whole area. */
 export const MAX_SITE_RADIUS_M = 25;
+
+/** A closed ring of [lon, lat]. */
+export type Ring = Array<[number, number]>;
 
 export interface LocatedDetection {
   id: string;
@@ -12,6 +15,9 @@ export interface LocatedDetection {
   lon: number;
   errorRadiusM: number;
   score: number;
+  areaM2?: number | null;
+  estimatedHeads?: number | null;
+  outline?: Ring | null;
 }
 
 export interface SiteState {
@@ -27,6 +33,10 @@ export interface SiteState {
   bestDetectionId: string;
   frameIds: string[];
   detectionCount: number;
+  /** the largest plot one detection saw: overlapping frames of a plot are not added up */
+  areaM2: number | null;
+  estimatedHeads: number | null;
+  outline: Ring | null;
 }
 
 export interface SiteAssignment {
@@ -39,10 +49,32 @@ export function joinDistanceM(a: { errorRadiusM: number }, b: { errorRadiusM: nu
   return Math.min(MAX_SITE_RADIUS_M, Math.max(MIN_SITE_RADIUS_M, Math.min(a.errorRadiusM, b.errorRadiusM)));
 }
 
+/** True when the point lies inside the ring (ray casting in a local metric plane). */
+export function insideRing(ring: Ring, p: { lat: number; lon: number }): boolean {
+  const origin = { lat: ring[0][1], lon: ring[0][0] };
+  const q = latLonToOffset(origin, p);
+  const pts = ring.map(([lon, lat]) => latLonToOffset(origin, { lat, lon }));
+  let inside = false;
+  for (let i = 0, j = pts.length - 1; i < pts.length; j = i++) {
+    const a = pts[i];
+    const b = pts[j];
+    if (a.northM > q.northM !== b.northM > q.northM && q.eastM < ((b.eastM - a.eastM) * (q.northM - a.northM)) / (b.northM - a.northM) + a.eastM) inside = !inside;
+  }
+  return inside;
+}
+
+/** Two sightings are one site when close enough, or when either centre lies inside the other's plot outline. */
+function sameSite(s: SiteState, d: LocatedDetection, dist: number): boolean {
+  if (dist <= joinDistanceM(s, d)) return true;
+  if (dist > MAX_SITE_RADIUS_M * 2) return false;
+  return (s.outline !== null && insideRing(s.outline, d)) || (d.outline != null && insideRing(d.outline, s));
+}
+
 /**
- * Puts each new detection into the nearest site within joining distance (existing or created in this call),
- * else starts a new site. Best detections go first so they seed sites. Pure: returns every touched or new site.
- * Site position is the running mean of its detections; frames counts distinct frames.
+ * Puts each new detection into the nearest site it belongs to (existing or created in this call), else starts a
+ * new site. Best detections go first so they seed sites. Pure: returns every touched or new site. Site position is
+ * the running mean of its detections; frames counts distinct frames; area, heads and outline come from the
+ * largest plot seen, since overlapping frames see the same flowers.
  */
 export function assignToSites(
   existingSites: Array<Omit<SiteState, 'isNew'>>,
@@ -58,7 +90,7 @@ export function assignToSites(
     let bestDistance = Infinity;
     for (const s of sites) {
       const dist = distanceM(s, d);
-      if (dist <= joinDistanceM(s, d) && dist < bestDistance) {
+      if (dist < bestDistance && sameSite(s, d, dist)) {
         best = s;
         bestDistance = dist;
       }
@@ -74,6 +106,9 @@ export function assignToSites(
         bestDetectionId: d.id,
         frameIds: [d.frameId],
         detectionCount: 1,
+        areaM2: d.areaM2 ?? null,
+        estimatedHeads: d.estimatedHeads ?? null,
+        outline: d.outline ?? null,
       };
       sites.push(best);
     } else {
@@ -86,6 +121,11 @@ export function assignToSites(
         best.score = d.score;
         best.bestDetectionId = d.id;
       }
+      if (d.areaM2 != null && d.areaM2 > (best.areaM2 ?? -1)) {
+        best.areaM2 = d.areaM2;
+        best.outline = d.outline ?? best.outline;
+      }
+      if (d.estimatedHeads != null) best.estimatedHeads = Math.max(best.estimatedHeads ?? 0, d.estimatedHeads);
       if (!best.frameIds.includes(d.frameId)) best.frameIds.push(d.frameId);
     }
     touched.add(best.key);

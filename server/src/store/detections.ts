@@ -1,7 +1,7 @@
 import { nowIso } from './db.js';
 import { whereClause, type GeoFilters } from './filters.js';
 import type { StoreContext } from './index.js';
-import type { Detection, LabelScore, SiteStatus } from './types.js';
+import type { Detection, GeoJsonPolygon, LabelScore, SiteStatus } from './types.js';
 
 interface DetectionRow {
   id: number;
@@ -21,6 +21,9 @@ interface DetectionRow {
   status: SiteStatus;
   seen_at: string | null;
   created_at: string;
+  area_m2: number | null;
+  estimated_heads: number | null;
+  outline: string | null;
 }
 
 export const toDetection = (r: DetectionRow): Detection => ({
@@ -38,6 +41,9 @@ export const toDetection = (r: DetectionRow): Detection => ({
   status: r.status,
   seenAt: r.seen_at,
   createdAt: r.created_at,
+  areaM2: r.area_m2 ?? null,
+  estimatedHeads: r.estimated_heads ?? null,
+  outline: r.outline ? (JSON.parse(r.outline) as GeoJsonPolygon) : null,
 });
 
 export interface NewDetection {
@@ -52,14 +58,20 @@ export interface NewDetection {
   top: LabelScore[];
   modelVersion: string;
   seenAt: string | null;
+  areaM2?: number | null;
+  estimatedHeads?: number | null;
+  outline?: GeoJsonPolygon | null;
 }
 
 export const DEFAULT_LIMIT = 50_000;
 
 export function createDetectionsRepo({ db }: StoreContext) {
   const insert = db.prepare(`INSERT INTO detections (image_id, flight_id, box_x, box_y, box_w, box_h, score, lat, lon,
-      error_radius_m, top, model_version, seen_at, created_at)
-    VALUES (@imageId, @flightId, @x, @y, @w, @h, @score, @lat, @lon, @errorRadiusM, @top, @modelVersion, @seenAt, @createdAt)`);
+      error_radius_m, top, model_version, seen_at, created_at, area_m2, estimated_heads, outline)
+    VALUES (@imageId, @flightId, @x, @y, @w, @h, @score, @lat, @lon, @errorRadiusM, @top, @modelVersion, @seenAt, @createdAt,
+      @areaM2, @estimatedHeads, @outline)`);
+  const insertFeatures = db.prepare(`INSERT INTO cell_features (image_id, detection_id, model_version, cells, channels, data)
+    VALUES (@imageId, @detectionId, @modelVersion, @cells, @channels, @data)`);
   const byId = db.prepare('SELECT * FROM detections WHERE id = ?');
   const bySite = db.prepare('SELECT * FROM detections WHERE site_id = ? ORDER BY score DESC, id');
   const byImage = db.prepare('SELECT * FROM detections WHERE image_id = ? ORDER BY id');
@@ -72,8 +84,16 @@ export function createDetectionsRepo({ db }: StoreContext) {
         ...d.box,
         top: JSON.stringify(d.top),
         createdAt: nowIso(),
+        areaM2: d.areaM2 ?? null,
+        estimatedHeads: d.estimatedHeads ?? null,
+        outline: d.outline ? JSON.stringify(d.outline) : null,
       });
       return toDetection(byId.get(Number(r.lastInsertRowid)) as DetectionRow);
+    },
+    /** Stores the aerial head's inputs of a detection's cells (detectionId) or of a frame's background (null). */
+    saveFeatures(f: { imageId: number; detectionId: number | null; modelVersion: string; cells: number; channels: number; data: Float32Array }): void {
+      if (f.cells === 0) return;
+      insertFeatures.run({ ...f, data: Buffer.from(f.data.buffer, f.data.byteOffset, f.data.byteLength) });
     },
     get(id: number): Detection | null {
       const r = byId.get(id) as DetectionRow | undefined;
@@ -81,6 +101,16 @@ export function createDetectionsRepo({ db }: StoreContext) {
     },
     listBySite(siteId: number): Detection[] {
       return (bySite.all(siteId) as DetectionRow[]).map(toDetection);
+    },
+    /** Distinct frames that saw each site, in one query. */
+    imageIdsBySites(siteIds: number[]): Map<number, number[]> {
+      const out = new Map<number, number[]>(siteIds.map((id) => [id, []]));
+      if (siteIds.length === 0) return out;
+      const rows = db
+        .prepare(`SELECT DISTINCT site_id, image_id FROM detections WHERE site_id IN (${siteIds.map(() => '?').join(',')}) ORDER BY image_id`)
+        .all(...siteIds) as { site_id: number; image_id: number }[];
+      for (const r of rows) out.get(r.site_id)!.push(r.image_id);
+      return out;
     },
     listByImage(imageId: number): Detection[] {
       return (byImage.all(imageId) as DetectionRow[]).map(toDetection);

@@ -2,7 +2,7 @@ import { nowIso } from './db.js';
 import { whereClause, type GeoFilters } from './filters.js';
 import type { StoreContext } from './index.js';
 import { createReviewsRepo } from './reviews.js';
-import type { Actor, Review, Site, SiteSource, SiteStatus } from './types.js';
+import type { Actor, GeoJsonPolygon, Review, Site, SiteSource, SiteStatus } from './types.js';
 import { DEFAULT_LIMIT } from './detections.js';
 
 interface SiteRow {
@@ -24,6 +24,10 @@ interface SiteRow {
   created_at: string;
   reviewed_at: string | null;
   reviewed_by: string | null;
+  area_m2: number | null;
+  estimated_heads: number | null;
+  outline: string | null;
+  detection_count: number;
 }
 
 const toSite = (r: SiteRow): Site => ({
@@ -45,6 +49,10 @@ const toSite = (r: SiteRow): Site => ({
   createdAt: r.created_at,
   reviewedAt: r.reviewed_at,
   reviewedBy: r.reviewed_by,
+  areaM2: r.area_m2 ?? null,
+  estimatedHeads: r.estimated_heads ?? null,
+  outline: r.outline ? (JSON.parse(r.outline) as GeoJsonPolygon) : null,
+  detectionCount: r.detection_count ?? 0,
 });
 
 
@@ -72,6 +80,10 @@ export interface NewSite {
   topLabel: string | null;
   note?: string | null;
   firstSeenAt?: string | null;
+  areaM2?: number | null;
+  estimatedHeads?: number | null;
+  outline?: GeoJsonPolygon | null;
+  detectionCount?: number;
 }
 
 /** What a site's position and score become when detections join it. */
@@ -85,6 +97,10 @@ export interface SiteAggregate {
   modelVersion: string;
   topLabel: string | null;
   firstSeenAt: string;
+  areaM2: number | null;
+  estimatedHeads: number | null;
+  outline: GeoJsonPolygon | null;
+  detectionCount: number;
 }
 
 export type ReviewOutcome =
@@ -98,15 +114,16 @@ export function createSitesRepo(ctx: StoreContext) {
   const { db } = ctx;
   const reviews = createReviewsRepo(ctx);
   const insert = db.prepare(`INSERT INTO sites (flight_id, source, lat, lon, error_radius_m, score, frames, best_detection_id,
-      model_version, top_label, note, first_seen_at, created_at)
+      model_version, top_label, note, first_seen_at, created_at, area_m2, estimated_heads, outline, detection_count)
     VALUES (@flightId, @source, @lat, @lon, @errorRadiusM, @score, @frames, @bestDetectionId, @modelVersion, @topLabel, @note,
-      @firstSeenAt, @createdAt)`);
+      @firstSeenAt, @createdAt, @areaM2, @estimatedHeads, @outline, @detectionCount)`);
   const byId = db.prepare('SELECT * FROM sites WHERE id = ?');
   const near = db.prepare(`SELECT * FROM sites WHERE flight_id = @flightId AND source = 'drone'
       AND lat BETWEEN @south AND @north AND lon BETWEEN @west AND @east`);
   const update = db.prepare(`UPDATE sites SET lat = @lat, lon = @lon, error_radius_m = @errorRadiusM, score = @score,
       frames = @frames, best_detection_id = @bestDetectionId, model_version = @modelVersion, top_label = @topLabel,
-      first_seen_at = @firstSeenAt WHERE id = @id`);
+      first_seen_at = @firstSeenAt, area_m2 = @areaM2, estimated_heads = @estimatedHeads, outline = @outline,
+      detection_count = @detectionCount WHERE id = @id`);
   const setReview = db.prepare(`UPDATE sites SET status = @status, note = @note, version = version + 1, reviewed_at = @at,
       reviewed_by = @by WHERE id = @id AND version = @version`);
   const setDetectionStatus = db.prepare('UPDATE detections SET status = ? WHERE site_id = ?');
@@ -121,6 +138,10 @@ export function createSitesRepo(ctx: StoreContext) {
         note: s.note ?? null,
         firstSeenAt: s.firstSeenAt ?? now,
         createdAt: now,
+        areaM2: s.areaM2 ?? null,
+        estimatedHeads: s.estimatedHeads ?? null,
+        outline: s.outline ? JSON.stringify(s.outline) : null,
+        detectionCount: s.detectionCount ?? 1,
       });
       return toSite(byId.get(Number(r.lastInsertRowid)) as SiteRow);
     },
@@ -136,7 +157,7 @@ export function createSitesRepo(ctx: StoreContext) {
     },
     /** Stores a site's recomputed position, score and counts after detections joined it. */
     updateAggregate(id: number, a: SiteAggregate): void {
-      update.run({ id, ...a });
+      update.run({ id, ...a, outline: a.outline ? JSON.stringify(a.outline) : null });
     },
     list(f: GeoFilters): Site[] {
       const w = whereClause(f, SITE_FILTER_COLUMNS);

@@ -83,6 +83,10 @@ export interface Detection {
   status: SiteStatus;
   seenAt: string | null;
   createdAt: string;
+  /** aerial plots: ground area, estimated visible flower heads, outline on the ground */
+  areaM2: number | null;
+  estimatedHeads: number | null;
+  outline: GeoJsonPolygon | null;
 }
 
 export interface Site {
@@ -104,6 +108,11 @@ export interface Site {
   createdAt: string;
   reviewedAt: string | null;
   reviewedBy: string | null;
+  /** the largest plot any of its detections saw (overlapping frames are not added up) */
+  areaM2: number | null;
+  estimatedHeads: number | null;
+  outline: GeoJsonPolygon | null;
+  detectionCount: number;
 }
 
 export interface Review {

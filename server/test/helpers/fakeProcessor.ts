@@ -1,5 +1,5 @@
 import type { FrameProcessor } from '../../src/jobs/worker.js';
-import type { FrameResult } from '../../src/pipeline/processFrame.js';
+import type { FrameResult } from '../../src/pipeline/detectFrame.js';
 import { readMetadata } from '../../src/pipeline/metadata.js';
 import { sha256OfFile } from '../../src/jobs/ingest.js';
 
@@ -41,8 +41,13 @@ export function fakeProcessor(opts: {
         box,
         centre: { x: box.x + box.w / 2, y: box.y + box.h / 2 },
         score: d.score,
-        top: [{ label: 'papaver_somniferum', score: d.score }],
-        tileCount: 1,
+        top: [{ label: 'poppy_flowers', score: d.score }],
+        outlinePx: [],
+        areaM2: 4,
+        estimatedHeads: 60,
+        otherHeads: 0,
+        outline: null,
+        features: { cells: 1, channels: 2, data: new Float32Array([1, 0]) },
         lat,
         lon,
         errorRadiusM: pos ? (d.errorRadiusM ?? 2) : null,
@@ -56,10 +61,11 @@ export function fakeProcessor(opts: {
       footprint: pos
         ? [[pos.lon - d, pos.lat - d], [pos.lon + d, pos.lat - d], [pos.lon + d, pos.lat + d], [pos.lon - d, pos.lat + d], [pos.lon - d, pos.lat - d]]
         : null,
-      plan: { scale: 1, resampledWidth: metadata.width, resampledHeight: metadata.height, tileSize: 224, tiles: 1 },
+      plan: { scale: 1, resampledWidth: metadata.width, resampledHeight: metadata.height, cols: 1, rows: 1 },
       detections,
+      background: { cells: 1, channels: 2, data: new Float32Array([0, 1]) },
       model: { name: 'fake', version: '0.0.1', threshold: 0.5 },
-      stats: { metadataMs: 1, decodeResampleMs: 1, tileMs: 1, inferMs: 1, locateMs: 1, totalMs: 5, tiles: 1 },
+      stats: { metadataMs: 1, decodeResampleMs: 1, gateMs: 0, inferMs: 1, blobMs: 0, locateMs: 1, totalMs: 5, windows: 1, gatedWindows: 0 },
     };
     return result as unknown as FrameResult;
   };

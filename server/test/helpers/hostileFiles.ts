@@ -1,7 +1,7 @@
 /** Hostile files for the security tests, generated small (nothing read from disk). */
 import crypto from 'node:crypto';
 import zlib from 'node:zlib';
-import type { TileClassifier } from '../../src/pipeline/processFrame.js';
+import { planWindows, type DenseModel } from '../../src/pipeline/denseModel.js';
 
 function pngChunk(type: string, data: Buffer): Buffer {
   const len = Buffer.alloc(4);
@@ -50,24 +50,34 @@ export function withGarbageExif(jpeg: Buffer, seed = 1): Buffer {
 }
 
 /**
- * A stand-in classifier for the real pipeline (metadata, camera model, tiling, ground positions): the first tile
- * of every frame scores as poppy, so each frame yields one detection and sites exist without a trained model.
+ * A stand-in aerial model for the real pipeline (metadata, camera model, resampling, blobs, ground positions): the
+ * top-left 4×4 cells of every frame hold a poppy plot of 16 heads, so each frame yields one detection and sites
+ * exist without a trained model.
  */
-export function fakeTileClassifier(opts: { tileSize?: number; cmPerPx?: number } = {}): TileClassifier {
-  const tileSize = opts.tileSize ?? 64;
+export function fakeAerialModel(opts: { cmPerPx?: number } = {}): DenseModel {
+  const stride = 8;
   return {
-    manifest: {
-      name: 'fake',
-      version: '0.0.1',
-      input: { size: tileSize },
-      thresholds: { droneTile: 0.5 },
-      drone: { groundResolutionCmPerPx: opts.cmPerPx ?? 2, tileSize, tileOverlap: 0 },
-    },
-    async classifyPixels(tiles: Buffer[]) {
-      return tiles.map((_, i) => {
-        const poppy = i === 0 ? 0.9 : 0.1;
-        return { poppy, isPoppy: poppy >= 0.5, top: [{ label: poppy >= 0.5 ? 'poppy' : 'grass', score: poppy }] };
-      });
+    manifest: { name: 'fake', groundResolutionCmPerPx: opts.cmPerPx ?? 2, stride, thresholds: { presence: 0.5, minHeads: 3, minScore: 0.5 } },
+    version: '0.0.1',
+    async infer(frame, gate) {
+      const cols = Math.ceil(frame.width / stride);
+      const rows = Math.ceil(frame.height / stride);
+      const n = cols * rows;
+      const channels = 2;
+      const maps = {
+        cols, rows, stride, channels,
+        presence: new Float32Array(n), poppyHeads: new Float32Array(n), otherHeads: new Float32Array(n),
+        features: new Float32Array(n * channels), scanned: new Uint8Array(n).fill(1),
+      };
+      for (let r = 0; r < Math.min(4, rows); r++) {
+        for (let c = 0; c < Math.min(4, cols); c++) {
+          maps.presence[r * cols + c] = 0.9;
+          maps.poppyHeads[r * cols + c] = 1;
+          maps.features[(r * cols + c) * channels] = 1;
+        }
+      }
+      const windows = planWindows(frame.width, frame.height, stride);
+      return { ...maps, windows: windows.length, gatedWindows: windows.filter((w) => !gate(w)).length };
     },
   };
 }

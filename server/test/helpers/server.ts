@@ -44,7 +44,7 @@ export interface TestServer {
 export interface TestServerOptions {
   dataDir?: string;
   env?: Record<string, string>;
-  /** starts a worker pool with this frame processor (or a real classifier through processFrame) */
+  /** starts a worker pool with this frame processor (with `classifier` and no processor: the real aerial model) */
   process?: FrameProcessor;
   classifier?: Classifier | null;
   workers?: number;
@@ -92,12 +92,15 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
   if (!processor && classifier) {
     if (opts.threaded ?? true) {
       const { ThreadedFrameProcessor } = await import('../../src/jobs/threadedProcessor.js');
-      const t = await ThreadedFrameProcessor.start({ manifestPath: classifier.manifest.manifestPath, ortThreads: config.ortThreads, count: opts.workers ?? 1, logger });
+      const { defaultAerialManifestPath } = await import('../../src/model/aerialManifest.js');
+      const t = await ThreadedFrameProcessor.start({ manifestPath: config.aerialModelPath ?? defaultAerialManifestPath(), ortThreads: config.ortThreads, count: opts.workers ?? 1, logger });
       threads = t;
       processor = t.process;
     } else {
-      const { processFrame } = await import('../../src/pipeline/processFrame.js');
-      processor = (file, overrides) => processFrame(file, overrides, classifier);
+      const { detectFrame } = await import('../../src/pipeline/detectFrame.js');
+      const { AerialModel } = await import('../../src/model/aerialModel.js');
+      const model = await AerialModel.load({ manifestPath: config.aerialModelPath, threads: config.ortThreads });
+      processor = (file, overrides) => detectFrame(file, overrides, model);
     }
   }
   if (processor) {
