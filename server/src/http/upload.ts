@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Request } from 'express';
+import type { Request, RequestHandler } from 'express';
 import multer, { type StorageEngine } from 'multer';
 import { SNIFF_BYTES } from '../jobs/sniff.js';
 
@@ -13,6 +13,11 @@ export interface StreamedFile {
   head: Buffer;
   refused?: { code: string; reason: string };
 }
+
+/** Temp files of one request, so a client that goes away mid-upload leaves none behind (and no open handle). */
+const PARTIALS = Symbol('uploadPartials');
+type Partials = Set<() => void>;
+const partialsOf = (req: Request): Partials => ((req as unknown as Record<symbol, Partials>)[PARTIALS] ??= new Set());
 
 /**
  * A multer storage engine that streams each file to a temp file while hashing it. A file over the per-file limit
@@ -35,6 +40,15 @@ export function hashingDiskStorage(tmpDir: string, maxFileBytes: number): Storag
         finished = true;
         cb(err, info as unknown as Partial<Express.Multer.File>);
       };
+      // the client went away: multer would wait forever for the rest of this file, holding the handle open
+      const abandon = () => {
+        file.stream.unpipe(out);
+        file.stream.resume();
+        out.destroy();
+        fs.rm(tmp, { force: true }, () => undefined);
+        finished = true;
+      };
+      partialsOf(_req).add(abandon);
       file.stream.on('data', (chunk: Buffer) => {
         size += chunk.length;
         if (tooLarge) return;
@@ -84,10 +98,19 @@ export function hashingDiskStorage(tmpDir: string, maxFileBytes: number): Storag
   };
 }
 
-export function uploadMiddleware(opts: { tmpDir: string; maxFileBytes: number; maxFiles: number }) {
-  return multer({
+export function uploadMiddleware(opts: { tmpDir: string; maxFileBytes: number; maxFiles: number }): RequestHandler {
+  const receive = multer({
     storage: hashingDiskStorage(opts.tmpDir, opts.maxFileBytes),
     defParamCharset: 'utf8',
     limits: { files: opts.maxFiles, fields: 100, fieldSize: 64 * 1024, parts: opts.maxFiles + 100, headerPairs: 200 },
   }).any();
+  return (req, res, next) => {
+    // an aborted body: every file of this request, written or half-written, is removed and its handle closed
+    req.once('close', () => {
+      if (req.complete) return;
+      for (const abandon of partialsOf(req)) abandon();
+      partialsOf(req).clear();
+    });
+    receive(req, res, next);
+  };
 }
