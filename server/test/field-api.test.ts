@@ -21,7 +21,9 @@ interface FieldAnswer {
   current?: FieldAnswer;
 }
 
-async function field(siteId: number, who: string, body: Record<string, string | number | undefined>, photos: { bytes: Buffer; name: string }[] = [], headers: Record<string, string> = {}) {
+/** POSTs a field change; without a baseVersion key in `body` it sends the task's current version, as the apps do. */
+async function field(siteId: number, who: string, given: Record<string, string | number | undefined>, photos: { bytes: Buffer; name: string }[] = [], headers: Record<string, string> = {}) {
+  const body = 'baseVersion' in given ? given : { ...given, baseVersion: srv.store.field.get(siteId)?.version ?? 0 };
   let init: RequestInit;
   if (photos.length === 0) {
     init = { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) };
@@ -82,6 +84,8 @@ describe('POST /api/sites/:id/field', () => {
     expect((await field(id, 'rev', { state: 'assigned', assignee: 'rev' })).body.error).toBe('unknown_assignee');
     expect((await field(id, 'rev', { state: 'assigned' })).status).toBe(400);
     expect((await field(id, 'rev', { state: 'visited' })).status).toBe(403);
+    const unversioned = await field(id, 'rev', { state: 'assigned', assignee: 'off1', baseVersion: undefined });
+    expect([unversioned.status, unversioned.body.error]).toEqual([428, 'base_version_required']);
     const bad = await field(id, 'rev', { state: 'destroyed' });
     expect([bad.status, bad.body.error]).toEqual([400, 'invalid_request']);
     expect(bad.body.message).toMatch(/state/);

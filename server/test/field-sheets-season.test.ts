@@ -86,7 +86,7 @@ describe('GET /api/exports/tasks.pdf', () => {
     expect(pageCount(Buffer.from(await byFlight.arrayBuffer()))).toBe(2);
     const two = await srv.fetch(`/api/exports/tasks.pdf?sites=${sites[0]},${sites[3]}`, { auth: tok.rev });
     expect(pageCount(Buffer.from(await two.arrayBuffer()))).toBe(2);
-    const assign = await srv.fetch(`/api/sites/${sites[1]}/field`, { method: 'POST', json: { state: 'assigned', assignee: 'off', dueDate: '2026-04-20' }, auth: tok.rev });
+    const assign = await srv.fetch(`/api/sites/${sites[1]}/field`, { method: 'POST', json: { state: 'assigned', assignee: 'off', dueDate: '2026-04-20', baseVersion: 0 }, auth: tok.rev });
     expect(assign.status).toBe(201);
     const mine = await srv.fetch('/api/exports/tasks.pdf?state=assigned&assignee=off', { auth: tok.rev });
     expect(pageCount(Buffer.from(await mine.arrayBuffer()))).toBe(1);
@@ -136,10 +136,11 @@ describe('GET /api/stats/season', () => {
   it('counts found, confirmed, eradicated, plants and area flown by week and by flight; CSV has the same figures', async () => {
     const site = sites[3];
     const go = (body: unknown, who: string) => srv.fetch(`/api/sites/${site}/field`, { method: 'POST', json: body, auth: tok[who] });
-    expect((await go({ state: 'assigned', assignee: 'off' }, 'rev')).status).toBe(201);
+    expect((await go({ state: 'assigned', assignee: 'off', baseVersion: 0 }, 'rev')).status).toBe(201);
     const form = new FormData();
     form.append('state', 'eradicated');
     form.append('plantsCounted', '850');
+    form.append('baseVersion', '1');
     form.append('photos', new Blob([new Uint8Array(await fieldJpeg(200, 150, 5))]), 'done.jpg');
     expect((await srv.fetch(`/api/sites/${site}/field`, { method: 'POST', body: form, auth: tok.off })).status).toBe(201);
 
@@ -156,6 +157,10 @@ describe('GET /api/stats/season', () => {
     expect(s.totals.areaFlownM2).toBeLessThan(6 * 4800 * 1.05);
     expect(s.byWeek.find((w) => w.week === '2026-W14')).toMatchObject({ sitesFound: 3 });
     expect(s.byWeek.find((w) => w.week === '2026-W15')).toMatchObject({ sitesFound: 3 });
+    // weeks without figures between the first and the last are there, as zeros
+    const idx = s.byWeek.findIndex((w) => w.week === '2026-W15');
+    expect(s.byWeek[idx + 1]).toMatchObject({ week: '2026-W16', sitesFound: 0, areaFlownM2: 0 });
+    expect(new Set(s.byWeek.map((w) => w.week)).size).toBe(s.byWeek.length);
     const b = s.byFlight.find((f) => f.flightId === flightB)!;
     expect(b).toMatchObject({ flightName: 'Week 15 ridge', sitesFound: 3, sitesConfirmed: 2, sitesEradicated: 1, plantsEradicated: 850 });
 

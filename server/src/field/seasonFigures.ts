@@ -110,9 +110,22 @@ export function seasonFigures(store: Store, f: SeasonFilters): SeasonFigures {
   return {
     filters: f,
     totals,
-    byWeek: [...weeks.values()].sort((a, b) => a.weekStart.localeCompare(b.weekStart)),
+    byWeek: withEmptyWeeks([...weeks.values()].sort((a, b) => a.weekStart.localeCompare(b.weekStart))),
     byFlight: [...flights.values()].sort((a, b) => (a.flightId ?? Infinity) - (b.flightId ?? Infinity)),
   };
+}
+
+/** Weeks without figures between the first and the last are shown as zeros (a gap is news too), up to two years. */
+function withEmptyWeeks(weeks: WeekFigures[]): WeekFigures[] {
+  if (weeks.length < 2) return weeks;
+  const first = Date.parse(weeks[0].weekStart);
+  const span = (Date.parse(weeks[weeks.length - 1].weekStart) - first) / (7 * 86_400_000);
+  if (span > 104) return weeks;
+  const have = new Map(weeks.map((w) => [w.weekStart, w]));
+  return Array.from({ length: span + 1 }, (_, i) => {
+    const start = new Date(first + i * 7 * 86_400_000).toISOString();
+    return have.get(start.slice(0, 10)) ?? { ...isoWeek(start), ...zero() };
+  });
 }
 
 /** The same figures as CSV rows: one per week, then one per flight, then the total. */

@@ -93,6 +93,10 @@ export function fieldRouter({ store, config }: AppDeps): Router {
       if (headerKey !== undefined && !IDEMPOTENCY_KEY.test(headerKey)) {
         throw new HttpError(400, 'invalid_request', 'The Idempotency-Key header must be 1–200 printable ASCII characters without spaces.');
       }
+      if (body.baseVersion === undefined) {
+        // as for reviews: a change made without knowing what it replaces would silently overwrite someone else's
+        throw new HttpError(428, 'base_version_required', 'Send the field version your change is based on: baseVersion (0 for a site without field work yet).');
+      }
       const photos = await takeEvidencePhotos(files, store, limitBytes);
       const user = req.user!;
       const outcome = recordFieldChange(

@@ -9,6 +9,8 @@ export const fieldStrings: Record<string, Entry> = {
   'field.noPosition': { en: 'No phone position yet: tasks are sorted by due date.', zh: '尚未获取手机位置：任务按期限排列。' },
   'field.offlineList': { en: 'The server cannot be reached; showing the list kept on this phone.', zh: '无法连接服务器，显示手机上保存的任务列表。' },
   'field.listFrom': { en: '(list from {when})', zh: '（列表更新于 {when}）' },
+  'field.waiting': { en: '{n} visit record(s) waiting to send', zh: '{n} 条核查记录等待发送' },
+  'field.allSent': { en: 'All visit records sent', zh: '核查记录均已发送' },
   'field.siteLabel': { en: 'Site #{id}', zh: '站点 #{id}' },
   'field.distance': { en: '{d} {dir} ({deg}°)', zh: '{d}，方位{dir}（{deg}°）' },
   'field.distanceUnknown': { en: 'Distance unknown (no position)', zh: '距离未知（无定位）' },

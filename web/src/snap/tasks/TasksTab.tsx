@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { api, ApiError } from '../../api/client.js';
+import { errorText } from '../../i18n/errors.js';
 import { t } from '../../i18n/index.js';
 import { discard, flushQueue, subscribe, type QueueState } from '../queue.js';
 import { amapUri, baiduUri, compassPoint, fixed6, geoUri, sortTasks, toGcj02, type LatLon } from './geo.js';
@@ -60,6 +61,17 @@ export function TasksTab({ username }: { username: string }) {
   const [open, setOpen] = useState<number | null>(null);
   const [queue, setQueue] = useState<QueueState>({ pending: [], failed: [], recent: [], needsLogin: false });
   const [sentNotice, setSentNotice] = useState<number | null>(null);
+  const [online, setOnline] = useState(navigator.onLine);
+  useEffect(() => {
+    const on = () => setOnline(true);
+    const off = () => setOnline(false);
+    window.addEventListener('online', on);
+    window.addEventListener('offline', off);
+    return () => {
+      window.removeEventListener('online', on);
+      window.removeEventListener('offline', off);
+    };
+  }, []);
 
   const load = useCallback(async () => {
     try {
@@ -114,6 +126,14 @@ export function TasksTab({ username }: { username: string }) {
 
   return (
     <section className="field-tasks" data-testid="tasks-tab">
+      <div className="snap-status-bar">
+        <span className={online ? 'dot online' : 'dot offline'} data-testid="tasks-network">
+          {online ? t('snap.queue.online') : t('snap.queue.offline')}
+        </span>
+        <span data-testid="visits-waiting" data-count={waiting.length}>
+          {waiting.length > 0 ? t('field.waiting', { n: waiting.length }) : t('field.allSent')}
+        </span>
+      </div>
       <p className="hint">
         {here ? t('field.here', { pos: fixed6(here), acc: here.accuracyM != null ? Math.round(here.accuracyM) : '?' }) : t('field.noPosition')}
       </p>
@@ -129,7 +149,7 @@ export function TasksTab({ username }: { username: string }) {
       )}
       {failedVisits.map((f) => (
         <p key={f.key} className="notice" role="alert" data-testid="visit-failed">
-          {t('field.visitFailed', { id: f.visit!.siteId, message: f.error?.message ?? '' })}{' '}
+          {t('field.visitFailed', { id: f.visit!.siteId, message: errorText(f.error?.code, f.error?.message) })}{' '}
           <button type="button" className="link" onClick={() => void discard(f.key)}>
             {t('snap.queue.discard')}
           </button>
