@@ -23,16 +23,26 @@ const sourcesTime = Math.max(
   newestMtime(path.join(webDir, 'src')),
   ...['index.html', 'snap.html', 'vite.config.ts'].map((f) => (fs.existsSync(path.join(webDir, f)) ? fs.statSync(path.join(webDir, f)).mtimeMs : 0)),
 );
-if (!fs.existsSync(distIndex) || fs.statSync(distIndex).mtimeMs < sourcesTime) {
+// POPPY_SKIP_WEB_BUILD=1: serve whatever web/dist holds (a deployment that ships a built app, or none: pages answer 503)
+if (process.env.POPPY_SKIP_WEB_BUILD !== '1' && (!fs.existsSync(distIndex) || fs.statSync(distIndex).mtimeMs < sourcesTime)) {
   console.log('[start] building the web app…');
   const b = spawnSync('npm', ['run', '-s', 'build'], { cwd: root, stdio: 'inherit' });
   if (b.status !== 0) process.exit(b.status ?? 1);
 }
 
-const child = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), [path.join(root, 'server', 'src', 'main.ts')], {
+// `node --import tsx`, not the tsx CLI: the CLI is one more process between us and the server. The IPC channel lets
+// the server notice when this process is gone, however it went (main.ts exits on 'disconnect').
+const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'server', 'src', 'main.ts')], {
   cwd: root,
-  stdio: 'inherit',
+  stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
   env: process.env,
 });
-for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(sig, () => child.kill(sig));
 child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+
+// npm runs this through a shell; if npm or that shell dies without passing a signal on, we are re-parented: stop
+// the server rather than leave it running unattended.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) child.kill('SIGTERM');
+}, 1000).unref();
