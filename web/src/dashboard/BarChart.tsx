@@ -30,6 +30,8 @@ export function BarChart({ title, categories, series, height = 220 }: { title: s
   const plotH = height - top - bottom;
   const y = (v: number) => top + plotH - (v / yMax) * plotH;
   const barW = (slot * 0.8) / Math.max(1, series.length);
+  // Labels need about 64 px: with narrow slots only every n-th category is named (the bars keep their tooltips).
+  const labelEvery = Math.ceil(64 / slot);
   return (
     <figure className="chart" data-testid="chart">
       <figcaption>{title}</figcaption>
@@ -63,9 +65,11 @@ export function BarChart({ title, categories, series, height = 220 }: { title: s
                     </rect>
                   );
                 })}
-                <text x={x0 + (slot * 0.8) / 2} y={height - bottom + 14} textAnchor="middle" fontSize="10.5" fill="#14213d">
-                  {c.length > 14 ? `${c.slice(0, 13)}…` : c}
-                </text>
+                {i % labelEvery === 0 && (
+                  <text x={x0 + (slot * 0.8) / 2} y={height - bottom + 14} textAnchor="middle" fontSize="10.5" fill="#14213d">
+                    {c.length > 14 ? `${c.slice(0, 13)}…` : c}
+                  </text>
+                )}
               </g>
             );
           })}

@@ -57,6 +57,7 @@ export const fieldStrings: Record<string, Entry> = {
   'field.form.photoRequired': { en: 'Add at least one photo as evidence.', zh: '请至少添加一张照片作为证据。' },
 
   'dash.title': { en: 'Season figures', zh: '本季数据' },
+  'app.season': { en: 'Season', zh: '本季数据' },
   'dash.nav': { en: 'Season', zh: '本季数据' },
   'dash.from': { en: 'From', zh: '开始日期' },
   'dash.to': { en: 'To', zh: '结束日期' },
