@@ -27,6 +27,8 @@ const EnvSchema = z.object({
   POPPY_BASEMAP_URL: z.preprocess(emptyAsUndefined, z.string().optional()),
   POPPY_BASEMAP_GCJ02: z.preprocess(emptyAsUndefined, flag.default(false)),
   POPPY_BASEMAP_ATTRIBUTION: z.preprocess(emptyAsUndefined, z.string().optional()),
+  /** font for the Chinese text of task sheets (.ttf/.ttc, `file.ttc#PostScriptName` for a collection); default Debian fonts-wqy-microhei */
+  POPPY_CJK_FONT: z.preprocess(emptyAsUndefined, z.string().optional()),
   /** a local raster PMTiles file served at /api/basemap.pmtiles (offline basemap) */
   POPPY_BASEMAP_PMTILES: z.preprocess(emptyAsUndefined, z.string().optional()),
   /** plain text before the attribution on the map; "" hides it */
@@ -78,6 +80,7 @@ export interface Config {
   maxConcurrentSnaps: number;
   sharedDir: string;
   logLevel: string;
+  cjkFont: string | undefined;
   webDist: string;
   samplesDir: string;
 }
@@ -115,6 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxConcurrentSnaps: e.POPPY_MAX_CONCURRENT_SNAPS,
     sharedDir: path.resolve(e.POPPY_SHARED_DIR),
     logLevel: e.POPPY_LOG_LEVEL,
+    cjkFont: e.POPPY_CJK_FONT,
     webDist: path.join(REPO_ROOT, 'web', 'dist'),
     samplesDir: path.join(REPO_ROOT, 'samples', 'demo-flight'),
   };

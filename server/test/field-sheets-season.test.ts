@@ -99,7 +99,7 @@ describe('GET /api/exports/tasks.pdf', () => {
 
   it('finds the CJK font installed by .ci/run', () => {
     if (!CJK_FONT_PATHS.some((p) => fs.existsSync(p))) console.log('fonts-wqy-microhei is not installed: the PDF tests are skipped (.ci/run installs it)');
-    expect(findCjkFont({ POPPY_CJK_FONT: '/nonexistent.ttf' })?.path ?? null).toBe(CJK_FONT_PATHS.find((p) => fs.existsSync(p)) ?? null);
+    expect(findCjkFont('/nonexistent.ttf')?.path ?? null).toBe(CJK_FONT_PATHS.find((p) => fs.existsSync(p)) ?? null);
   });
 });
 

@@ -8,13 +8,16 @@ import { CASE_BANDS, caseBand } from './caseBands.js';
 import { decimal, distanceBearing, dms, toGcj02, type LatLon } from './geo.js';
 import { siteEstimates } from './views.js';
 
-/** Where the CJK font is looked for: POPPY_CJK_FONT, then Debian's fonts-wqy-microhei (installed by .ci/run). */
+/** Where the CJK font is looked for: POPPY_CJK_FONT (config.cjkFont), then Debian's fonts-wqy-microhei (installed by .ci/run). */
 export const CJK_FONT_PATHS = ['/usr/share/fonts/truetype/wqy/wqy-microhei.ttc', '/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc'];
 const CJK_FONT_NAMES: Record<string, string> = { 'wqy-microhei.ttc': 'WenQuanYiMicroHei', 'wqy-zenhei.ttc': 'WenQuanYiZenHei' };
 
-export function findCjkFont(env = process.env): { path: string; family?: string } | null {
-  const own = env.POPPY_CJK_FONT;
-  if (own && fs.existsSync(own)) return { path: own, family: env.POPPY_CJK_FONT_FAMILY || undefined };
+/** `file.ttc#PostScriptName` picks one font of a collection; a .ttf needs no name. */
+export function findCjkFont(configured?: string): { path: string; family?: string } | null {
+  if (configured) {
+    const [file, family] = configured.split('#');
+    if (fs.existsSync(file)) return { path: file, family: family || CJK_FONT_NAMES[file.split('/').pop()!] };
+  }
   for (const p of CJK_FONT_PATHS) if (fs.existsSync(p)) return { path: p, family: CJK_FONT_NAMES[p.split('/').pop()!] };
   return null;
 }

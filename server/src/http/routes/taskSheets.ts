@@ -30,7 +30,7 @@ const SheetQuery = z.object({
  * for sites (flight, from, to, bbox, minScore, source) plus `state` (field state list; default open = not yet
  * assigned, assigned, visited; `all`), `assignee` and `sites` (ids).
  */
-export function taskSheetsRouter({ store }: AppDeps): Router {
+export function taskSheetsRouter({ store, config }: AppDeps): Router {
   const router = express.Router();
   router.get('/exports/tasks.pdf', requireRole('reviewer'), async (req, res) => {
     const { state, assignee, sites: ids, ...geoQuery } = (req.query ?? {}) as Record<string, unknown>;
@@ -51,9 +51,9 @@ export function taskSheetsRouter({ store }: AppDeps): Router {
     if (sites.length > MAX_SHEETS) {
       throw new HttpError(413, 'too_many_sites', `${sites.length} sites match; print at most ${MAX_SHEETS} at a time (narrow by flight, area or state).`);
     }
-    const font = findCjkFont();
+    const font = findCjkFont(config.cjkFont);
     if (!font) {
-      throw new HttpError(503, 'cjk_font_missing', 'No Chinese font is installed for task sheets: install Debian fonts-wqy-microhei or set POPPY_CJK_FONT to a .ttf/.ttc file.');
+      throw new HttpError(503, 'cjk_font_missing', 'No Chinese font is installed for task sheets: install Debian fonts-wqy-microhei or set POPPY_CJK_FONT to a .ttf file (file.ttc#PostScriptName for a collection).');
     }
     const pdf = await renderTaskSheets(store, sites, font);
     res.locals.export = { format: 'tasks.pdf', count: sites.length, filters: { ...filters, state: [...wanted], assignee: q.assignee ?? null, sites: q.sites ?? null } };
