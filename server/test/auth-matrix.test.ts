@@ -71,6 +71,7 @@ const matrix = (): Row[] => [
   { method: 'GET', path: '/api/sites/999/field', route: '/sites/:id/field', access: 'any' },
   { method: 'GET', path: '/api/field/tasks', route: '/field/tasks', access: ['reviewer', 'officer'] },
   { method: 'GET', path: '/api/field/labels', route: '/field/labels', access: 'reviewer' },
+  { method: 'GET', path: '/api/field/assignees', route: '/field/assignees', access: 'reviewer' },
   { method: 'GET', path: '/api/exports/tasks.pdf?sites=999999', route: '/exports/tasks.pdf', access: 'reviewer' },
   { method: 'GET', path: '/api/stats/season', route: '/stats/season', access: 'reviewer' },
   { method: 'GET', path: '/api/stats/season.csv', route: '/stats/season.csv', access: 'reviewer' },

@@ -232,6 +232,9 @@ describe('POST /api/sites/:id/field', () => {
     expect(byRev.tasks.every((x) => x.assignee === 'off1')).toBe(true);
     expect((await srv.fetch('/api/field/tasks?state=burnt', { auth: tok.rev })).status).toBe(400);
     expect((await srv.fetch('/api/field/tasks', { auth: tok.op })).status).toBe(403);
+    const who = (await (await srv.fetch('/api/field/assignees', { auth: tok.rev })).json()) as { assignees: { username: string; role: string }[] };
+    expect(who.assignees.map((a) => a.username).sort()).toEqual(['adm', 'off1', 'off2']);
+    expect((await srv.fetch('/api/field/assignees', { auth: tok.off1 })).status).toBe(403);
     const detail = await srv.fetch(`/api/sites/${mine}/field`, { auth: tok.op });
     expect(detail.status).toBe(200);
     expect(((await detail.json()) as FieldAnswer).task?.assignee).toBe('off2');

@@ -156,6 +156,14 @@ export function fieldRouter({ store, config }: AppDeps): Router {
     res.json({ tasks });
   });
 
+  router.get('/field/assignees', requireRole('reviewer'), (_req, res) => {
+    const assignees = store.users
+      .list()
+      .filter((u) => !u.disabled && (u.role === 'officer' || u.role === 'admin'))
+      .map((u) => ({ username: u.username, role: u.role }));
+    res.json({ assignees });
+  });
+
   router.get('/field/labels', requireRole('reviewer'), (_req, res) => {
     res.json({ labels: store.field.labels() });
   });
