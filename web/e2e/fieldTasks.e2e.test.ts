@@ -142,6 +142,32 @@ describe.runIf(missing.length === 0)('field tasks and season figures in chromium
     await context.close();
   });
 
+  it('a reviewer assigns confirmed sites to the officer and prints their task sheets', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB' });
+    const page = await context.newPage();
+    await signIn(page, `${srv.url}/`, REVIEWER, 'header.topbar');
+    await page.click('nav a[data-page="tasks"]');
+    await page.waitForSelector('[data-testid="field-table"] tbody tr');
+    const open = await page.$$eval('[data-testid="field-table"] tbody tr', (trs) => trs.filter((tr) => tr.textContent?.includes('not assigned')).map((tr) => Number(tr.getAttribute('data-site-id'))));
+    expect(open.length).toBeGreaterThanOrEqual(2);
+    const pick = open.slice(0, 2);
+    for (const id of pick) await page.check(`tr[data-site-id="${id}"] input[type="checkbox"]`);
+    await page.selectOption('[data-testid="assignee"]', OFFICER.username);
+    await page.fill('[data-testid="due-date"]', '2026-12-24');
+    await page.click('[data-testid="assign"]');
+    await expect.poll(() => page.textContent('[data-testid="field-message"]')).toMatch(/2 site\(s\) assigned to officer\.field/);
+    for (const id of pick) expect(srv.store.field.get(id)).toMatchObject({ state: 'assigned', assignee: OFFICER.username, dueDate: '2026-12-24', assignedBy: REVIEWER.username });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'field-tasks-page.png'), fullPage: true });
+    for (const id of pick) await page.check(`tr[data-site-id="${id}"] input[type="checkbox"]`);
+    const href = (await page.getAttribute('[data-testid="task-sheets-link"]', 'href'))!;
+    expect(href).toBe(`/api/exports/tasks.pdf?sites=${pick.join(',')}&state=all`);
+    const pdf = await page.request.get(`${srv.url}${href}`);
+    expect(pdf.status()).toBe(200);
+    const body = (await pdf.body()).toString('latin1');
+    expect((body.match(/\/Type \/Page\b/g) ?? []).length).toBe(2);
+    await context.close();
+  });
+
   it('draws the season charts for a reviewer and filters them by flight', async () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 1100 }, locale: 'en-GB' });
     const page = await context.newPage();

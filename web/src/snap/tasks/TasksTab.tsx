@@ -13,6 +13,7 @@ export interface FieldTaskRow {
   state: 'assigned' | 'visited' | 'eradicated' | 'not_found' | 'not_poppy';
   assignee: string | null;
   dueDate: string | null;
+  plantsCounted: number | null;
   note: string | null;
   version: number;
   lat: number;
