@@ -1,4 +1,4 @@
-import { StrictMode, useCallback, useEffect, useState } from 'react';
+import { StrictMode, useCallback, useEffect, useLayoutEffect, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import 'leaflet/dist/leaflet.css';
 import './snap.css';
@@ -7,7 +7,8 @@ import { hasRole, useSession, type SessionUser } from '../auth/useSession.js';
 import { getLang, setLang, t } from '../i18n/index.js';
 import { LangSwitch } from '../i18n/LangSwitch.js';
 import { useLang } from '../i18n/useLang.js';
-import { flushQueue, refreshSession, setNeedsLogin } from './queue.js';
+import { flushQueue, refreshSession, setNeedsLogin, setOutboxUser } from './queue.js';
+import { completePendingSignOut, forgetPendingSignOut, markSignOutPending, signOutPending } from './session.js';
 import { SnapApp } from './SnapApp.js';
 import { SnapTabs } from './tasks/SnapTabs.js';
 
@@ -24,6 +25,16 @@ function SnapPage() {
   const { state, login, logout } = useSession();
   const [revived, setRevived] = useState<SessionUser | null>(null);
   const [cached, setCached] = useState<SessionUser | null>(readUser);
+  // Signed out on this phone (perhaps offline): whatever session the browser still holds is not used, and the
+  // server is told as soon as it can be reached. Only a new sign-in ends this.
+  const [signedOut, setSignedOut] = useState<boolean>(signOutPending);
+
+  useEffect(() => {
+    const finish = () => void completePendingSignOut();
+    finish();
+    window.addEventListener('online', finish);
+    return () => window.removeEventListener('online', finish);
+  }, []);
 
   useEffect(() => {
     if (state.status === 'signed-in') saveUser(state.user);
@@ -56,9 +67,13 @@ function SnapPage() {
 
   const signIn = useCallback(
     async (username: string, password: string) => {
+      await completePendingSignOut();
       await login(username, password);
+      // the new session's cookie has replaced the old one on this phone
+      forgetPendingSignOut();
+      setSignedOut(false);
       setNeedsLogin(false);
-      void flushQueue();
+      // the outbox is flushed by SnapApp when it mounts, once the page knows who signed in
     },
     [login],
   );
@@ -66,13 +81,22 @@ function SnapPage() {
     saveUser(null);
     setCached(null);
     setRevived(null);
-    void logout();
+    setOutboxUser(null);
+    markSignOutPending();
+    setSignedOut(true);
+    logout().then(
+      () => forgetPendingSignOut(),
+      () => undefined, // offline (or already ended): completed when the network returns
+    );
   }, [logout]);
 
-  const user = state.status === 'signed-in' ? state.user : (revived ?? offlineUser);
+  const user = signedOut ? null : state.status === 'signed-in' ? state.user : (revived ?? offlineUser);
+  // snaps taken now belong to this officer, and only theirs are sent under this session
+  // (a layout effect: it runs before SnapApp's effects, which flush the outbox)
+  useLayoutEffect(() => setOutboxUser(user), [user]);
   let body;
-  if (state.status === 'loading') body = <p className="hint">{t('common.loading')}</p>;
-  else if (!user) body = <Login onLogin={signIn} subtitle={t('snap.subtitle')} initialError={state.status === 'anonymous' ? state.error : undefined} />;
+  if (state.status === 'loading' && !signedOut) body = <p className="hint">{t('common.loading')}</p>;
+  else if (!user) body = <Login onLogin={signIn} subtitle={t('snap.subtitle')} initialError={state.status === 'anonymous' && !signedOut ? state.error : undefined} />;
   else if (!hasRole(user, 'officer')) body = <p className="notice">{t('snap.wrongRole', { role: t(`common.role.${user.role}`) })}</p>;
   else
     body = (

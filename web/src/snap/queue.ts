@@ -2,13 +2,21 @@
 // so nothing is lost offline or when the page closes mid-send. Each snap carries an idempotency key made when it
 // was taken; a resend after a lost answer gets the server's stored answer instead of a second site.
 import { createStore, del, entries, set, type UseStore } from 'idb-keyval';
-import { api, ApiError, getCsrfToken, setCsrfToken } from '../api/client.js';
+import { api, ApiError, setCsrfToken } from '../api/client.js';
 import type { SessionUser } from '../auth/useSession.js';
+import { completePendingSignOut } from './session.js';
 import type { SentPosition, SnapAnswer } from './types.js';
 import { sendVisit, visitSent, type FieldDetail, type QueuedVisit } from './tasks/visitOutbox.js';
 
+/** The officer who took a snap: it is sent only under their session, never under whoever is signed in later. */
+export interface SnapOwner {
+  id: number | string;
+  username: string;
+}
+
 export interface QueuedSnap {
   key: string;
+  owner: SnapOwner;
   photo: Blob;
   fileName: string;
   note: string;
@@ -35,7 +43,10 @@ export type SendResult =
   | { kind: 'rejected'; code: string; message: string };
 
 export interface QueueState {
+  /** waiting to be sent under the signed-in officer (all waiting snaps when nobody is signed in) */
   pending: QueuedSnap[];
+  /** snaps other officers took on this phone: kept until they sign in again */
+  heldForOthers?: QueuedSnap[];
   failed: QueuedSnap[];
   recent: RecentSnap[];
   needsLogin: boolean;
@@ -50,6 +61,15 @@ const db = () => (store ??= createStore('poppywatch-snap', 'outbox'));
 
 const listeners = new Set<(s: QueueState) => void>();
 let needsLogin = false;
+let currentUser: SnapOwner | null = null;
+
+const sameUser = (a: SnapOwner | null | undefined, b: SnapOwner | null | undefined) => !!a && !!b && String(a.id) === String(b.id);
+
+/** Who takes snaps on this page now (the session gate sets it): new snaps are theirs. */
+export function setOutboxUser(user: SnapOwner | null): void {
+  currentUser = user ? { id: user.id, username: user.username } : null;
+  void changed();
+}
 
 export function newIdempotencyKey(): string {
   if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
@@ -60,7 +80,15 @@ export function newIdempotencyKey(): string {
 
 export async function readQueue(): Promise<QueueState> {
   const all = (await entries<string, QueuedSnap>(db())).map(([, v]) => v).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
-  return { pending: all.filter((s) => s.state === 'pending'), failed: all.filter((s) => s.state === 'failed'), recent: readRecent(), needsLogin };
+  const waiting = all.filter((s) => s.state === 'pending');
+  const mine = (s: QueuedSnap) => currentUser === null || sameUser(s.owner, currentUser);
+  return {
+    pending: waiting.filter(mine),
+    heldForOthers: waiting.filter((s) => !mine(s)),
+    failed: all.filter((s) => s.state === 'failed' && mine(s)),
+    recent: readRecent(),
+    needsLogin,
+  };
 }
 
 export function subscribe(fn: (s: QueueState) => void): () => void {
@@ -74,8 +102,10 @@ async function changed(): Promise<void> {
   listeners.forEach((fn) => fn(s));
 }
 
-export async function enqueue(snap: Omit<QueuedSnap, 'attempts' | 'state' | 'createdAt'>): Promise<QueuedSnap> {
-  const item: QueuedSnap = { ...snap, createdAt: new Date().toISOString(), attempts: 0, state: 'pending' };
+export async function enqueue(snap: Omit<QueuedSnap, 'attempts' | 'state' | 'createdAt' | 'owner'> & { owner?: SnapOwner }): Promise<QueuedSnap> {
+  const owner = snap.owner ?? currentUser;
+  if (!owner) throw new Error('no signed-in officer to own the snap');
+  const item: QueuedSnap = { ...snap, owner, createdAt: new Date().toISOString(), attempts: 0, state: 'pending' };
   await set(item.key, item, db());
   await changed();
   return item;
@@ -94,6 +124,8 @@ export function setNeedsLogin(v: boolean): void {
 /** One POST /api/snaps; the answer classifies what to do with the queued snap. */
 export async function sendSnap(item: QueuedSnap): Promise<SendResult> {
   if (typeof navigator !== 'undefined' && navigator.onLine === false) return { kind: 'retry', reason: 'offline' };
+  // never under another officer's session (the page knows who is signed in; flushQueue also asks the server)
+  if (!sameUser(item.owner, currentUser)) return { kind: 'retry', reason: 'taken by another officer' };
   const form = new FormData();
   form.append('idempotencyKey', item.key);
   if (item.position) {
@@ -138,20 +170,24 @@ export async function refreshSession(): Promise<{ kind: 'ok'; user: SessionUser 
 let flushing: Promise<void> | null = null;
 
 /**
- * Sends every pending snap, oldest first, one at a time; stops at the first network failure (the rest would fail
- * too). Concurrent calls share one run, so an `online` event and a timer never send the same snap twice at once.
+ * Sends the signed-in officer's pending snaps, oldest first, one at a time; stops at the first network failure (the
+ * rest would fail too). It asks the server whose session this is first, and sends only that officer's snaps: a
+ * snap taken by someone who has since signed out waits for them. Nothing is sent while a sign-out made offline is
+ * still to be completed. Concurrent calls share one run, so an `online` event and a timer never send the same snap
+ * twice at once.
  */
 export function flushQueue(onSent?: (key: string, answer: SnapAnswer) => void): Promise<void> {
   flushing ??= (async () => {
     try {
-      const { pending } = await readQueue();
-      if (pending.length === 0) return;
-      // Opened offline, the page has no CSRF token yet: get one before sending.
-      if (!getCsrfToken()) {
-        const s = await refreshSession();
-        if (s.kind === 'anonymous') needsLogin = true;
-        if (s.kind !== 'ok') return;
-      }
+      if ((await completePendingSignOut()) === 'pending') return;
+      const all = (await entries<string, QueuedSnap>(db())).map(([, v]) => v).filter((s) => s.state === 'pending');
+      if (all.length === 0) return;
+      // the server's word on who is signed in (and a fresh CSRF token, e.g. for a page opened offline)
+      const s = await refreshSession();
+      if (s.kind === 'anonymous') needsLogin = true;
+      if (s.kind !== 'ok') return;
+      if (!sameUser(currentUser, s.user)) return; // the page and the cookie disagree: the session gate sorts it out
+      const pending = all.filter((item) => sameUser(item.owner, s.user)).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
       for (const item of pending) {
         const result = item.visit ? await sendVisit(item) : await sendSnap(item);
         if (result.kind === 'sent' && item.visit) {
