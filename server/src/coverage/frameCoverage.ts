@@ -26,6 +26,18 @@ export interface FrameCoverage {
   precise: boolean;
   /** why the frame is imprecise or unlocated; null when it was placed through the camera model */
   reason: string | null;
+  /** the kind of reason, stable for translation: unlocated, oblique, unknown_attitude, unscaled, failed, not_placed */
+  reasonCode: string | null;
+}
+
+function reasonCode(reason: string | null, status: string, located: boolean | null): string | null {
+  if (!reason) return null;
+  if (status === 'failed') return 'failed';
+  if (located === false || reason.startsWith('unlocated')) return 'unlocated';
+  if (reason.startsWith('oblique')) return 'oblique';
+  if (reason.startsWith('unknown attitude')) return 'unknown_attitude';
+  if (reason.startsWith('unscaled')) return 'unscaled';
+  return 'not_placed';
 }
 
 const EARTH_RADIUS_M = 6_371_008.8;
@@ -66,6 +78,7 @@ export function frameCoverage(image: Pick<ImageRecord, 'camera' | 'footprint' | 
     yawDeg: num(c.yawDeg),
     precise,
     reason,
+    reasonCode: reasonCode(reason, image.status, image.located),
   };
 }
 

@@ -15,6 +15,7 @@ export const AUDIT_ACTIONS = [
   'snap',
   'retry',
   'flight_created',
+  'flight_changed',
   'field',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

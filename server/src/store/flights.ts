@@ -107,6 +107,10 @@ export function createFlightsRepo({ db }: StoreContext) {
       const row = byId.get(id) as FlightRow | undefined;
       return row ? toFlight(row, workers) : null;
     },
+    /** Changes what the operator told about the flight's camera; the caller reprocesses its frames. */
+    setOverrides(id: number, o: { altitudeAglM: number | null; groundElevationM: number | null; sensorWidthMm: number | null }): void {
+      db.prepare('UPDATE flights SET altitude_agl_m = ?, ground_elevation_m = ?, sensor_width_mm = ? WHERE id = ?').run(o.altitudeAglM, o.groundElevationM, o.sensorWidthMm, id);
+    },
     /** the per-flight camera overrides the pipeline needs */
     overrides(id: number): { altitudeAglM: number | null; groundElevationM: number | null; sensorWidthMm: number | null } | null {
       const row = byId.get(id) as FlightRow | undefined;

@@ -66,6 +66,7 @@ export function createJobsRepo({ db }: StoreContext) {
   const failRow = db.prepare(`UPDATE jobs SET status = 'failed', error = ?, finished_at = ?, lease_owner = NULL, lease_until = NULL WHERE id = ?`);
   const latestForImage = db.prepare('SELECT * FROM jobs WHERE image_id = ? ORDER BY id DESC LIMIT 1');
   const countByStatus = db.prepare('SELECT status, COUNT(*) AS n FROM jobs GROUP BY status');
+  const hasCellFeatures = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'cell_features'`).get() !== undefined;
 
   return {
     /** Queues a frame job; call inside the transaction that inserts the image. */
@@ -143,6 +144,31 @@ export function createJobsRepo({ db }: StoreContext) {
         const r = insert.run(imageId, nowIso());
         return toJob(byId.get(Number(r.lastInsertRowid)) as JobRow);
       })();
+    },
+    /**
+     * Processes a flight's frames again (after its altitude, ground elevation or sensor width changed), in ONE
+     * transaction: every frame gets exactly one new queued job; the old detections go, with the sites nobody has
+     * reviewed yet; sites a reviewer decided keep their detections as the evidence of that decision (new detections
+     * nearby join them). Returns null when a frame is still waiting or being processed (it would run twice).
+     */
+    requeueFlight(flightId: number): { images: number; detectionsDeleted: number; sitesDeleted: number; reviewedSitesKept: number; deletedDetectionIds: number[] } | null {
+      return db.transaction(() => {
+        const busy = db.prepare(`SELECT COUNT(*) AS n FROM images WHERE flight_id = ? AND status IN ('queued', 'processing')`).get(flightId) as { n: number };
+        if (busy.n > 0) return null;
+        const unreviewed = `SELECT id FROM sites WHERE flight_id = @flightId AND status = 'pending' AND version = 0`;
+        const kept = db.prepare(`SELECT COUNT(*) AS n FROM sites WHERE flight_id = ? AND NOT (status = 'pending' AND version = 0)`).get(flightId) as { n: number };
+        const doomed = `FROM detections WHERE flight_id = @flightId AND (site_id IS NULL OR site_id IN (${unreviewed}))`;
+        const deletedDetectionIds = (db.prepare(`SELECT id ${doomed}`).all({ flightId }) as { id: number }[]).map((r) => r.id);
+        const detectionsDeleted = db.prepare(`DELETE ${doomed}`).run({ flightId }).changes;
+        const sitesDeleted = db.prepare(`DELETE FROM sites WHERE id IN (${unreviewed})`).run({ flightId }).changes;
+        if (hasCellFeatures) db.prepare('DELETE FROM cell_features WHERE detection_id IS NULL AND image_id IN (SELECT id FROM images WHERE flight_id = ?)').run(flightId);
+        const images = db.prepare('SELECT id FROM images WHERE flight_id = ? ORDER BY id').all(flightId) as { id: number }[];
+        for (const { id } of images) {
+          setImage.run({ id, status: 'queued', error: null });
+          insert.run(id, nowIso());
+        }
+        return { images: images.length, detectionsDeleted, sitesDeleted, reviewedSitesKept: kept.n, deletedDetectionIds };
+      }).immediate();
     },
     /** Jobs waiting or running, for the worker's wake-up check. */
     hasClaimable(): boolean {

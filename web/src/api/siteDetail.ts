@@ -79,6 +79,7 @@ function detection(raw: unknown): DetectionView {
     orientation: num(pick(d, 'orientation')) ?? num(image.orientation),
     imageName: str(pick(d, 'imageName', 'fileName', 'name')) ?? str(image.name),
     footprint: polygonRing(image.footprint),
+    cropUrl: str(d.cropUrl) ?? `/api/detections/${String(d.id)}/crop`,
   };
 }
 

@@ -110,6 +110,8 @@ export interface DetectionView {
   orientation?: number | null;
   /** ground [lon, lat] under the stored pixel corners TL, TR, BR, BL (precisely placed frames only) */
   footprint?: [number, number][] | null;
+  /** the crop's address (versioned by the server) */
+  cropUrl?: string;
 }
 
 export interface HistoryEntry {

@@ -1,34 +1,38 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { onUnauthorized } from '../api/client.js';
+import { AccountPage } from '../account/AccountPage.js';
+import { AuditPage } from '../admin/AuditPage.js';
+import { UsersPage } from '../admin/UsersPage.js';
 import { Login } from '../auth/Login.js';
 import { hasRole, useSession, type SessionUser } from '../auth/useSession.js';
 import { FlightsPage } from '../flights/FlightsPage.js';
+import { HelpPage } from '../help/HelpPage.js';
 import { LangSwitch } from '../i18n/LangSwitch.js';
 import { t } from '../i18n/index.js';
 import { useLang } from '../i18n/useLang.js';
 import { ReviewPage } from '../review/ReviewPage.js';
 import { DashboardPage } from '../dashboard/DashboardPage.js';
+import { FieldTasksPage } from '../field/FieldTasksPage.js';
 import { useConfig, useFlights } from './data.js';
+import { landingPage, pageFromHash, pagesFor, type Page } from './pages.js';
 
-type Page = 'review' | 'flights' | 'season';
-
-function pageFromHash(): Page {
-  if (location.hash.startsWith('#/season')) return 'season';
-  return location.hash.startsWith('#/flights') ? 'flights' : 'review';
-}
-
-function Workspace({ user, onLogout }: { user: SessionUser; onLogout: () => void }) {
-  useLang();
+function Workspace({ user, onLogout, onPasswordChanged }: { user: SessionUser; onLogout: () => void; onPasswordChanged: () => void }) {
+  const lang = useLang();
   const config = useConfig();
   const { flights, reload } = useFlights();
-  const [page, setPage] = useState<Page>(pageFromHash);
+  const allowed = useMemo(() => pagesFor(user), [user]);
+  const [page, setPage] = useState<Page>(() => pageFromHash(location.hash, allowed) ?? landingPage(user));
   const [reviewFlight, setReviewFlight] = useState('');
 
   useEffect(() => {
-    const onHash = () => setPage(pageFromHash());
+    const onHash = () => setPage(pageFromHash(location.hash, allowed) ?? landingPage(user));
     window.addEventListener('hashchange', onHash);
     return () => window.removeEventListener('hashchange', onHash);
-  }, []);
+  }, [allowed, user]);
+
+  useEffect(() => {
+    document.documentElement.setAttribute('lang', lang === 'zh' ? 'zh-CN' : 'en');
+  }, [lang]);
 
   // Flight statuses change while frames are processed; keep the list fresh while anything is running.
   const busy = flights.some((f) => f.status === 'processing' || f.status === 'queued');
@@ -42,39 +46,28 @@ function Workspace({ user, onLogout }: { user: SessionUser; onLogout: () => void
       <header className="topbar">
         <span className="brand">PoppyWatch</span>
         <nav aria-label={t('app.nav')}>
-          <a href="#/review" aria-current={page === 'review' ? 'page' : undefined}>
-            {t('app.review')}
-          </a>
-          <a href="#/flights" aria-current={page === 'flights' ? 'page' : undefined}>
-            {t('app.flights')}
-          </a>
-          {hasRole(user, 'reviewer') && (
-            <a href="#/season" aria-current={page === 'season' ? 'page' : undefined}>
-              {t('dash.nav')}
+          {allowed.map((p) => (
+            <a key={p} href={`#/${p}`} aria-current={page === p ? 'page' : undefined} data-page={p}>
+              {t(`app.${p}`)}
             </a>
-          )}
+          ))}
           <a href="/snap.html">{t('app.snap')}</a>
         </nav>
         <span className="spacer" />
-        {config?.model?.version && <span className="muted small">{t('app.model', { name: config.model.name, version: config.model.version })}</span>}
+        {config?.model?.version && <span className="muted small model-version">{t('app.model', { name: config.model.name, version: config.model.version })}</span>}
         <LangSwitch />
-        <span className="user">{t('common.signedInAs', { name: user.username, role: t(`common.role.${user.role}`) })}</span>
+        <a className="user" href="#/account">
+          {t('common.signedInAs', { name: user.username, role: t(`common.role.${user.role}`) })}
+        </a>
         <button type="button" onClick={onLogout}>
           {t('common.logout')}
         </button>
       </header>
       <main>
-        {page === 'season' && hasRole(user, 'reviewer') ? (
-          <DashboardPage flights={flights} />
-        ) : page === 'review' || page === 'season' ? (
-          <ReviewPage
-            key={reviewFlight}
-            config={config}
-            flights={flights}
-            canReview={hasRole(user, 'reviewer')}
-            initialFlight={reviewFlight}
-          />
-        ) : (
+        {page === 'review' && (
+          <ReviewPage key={reviewFlight} config={config} flights={flights} canReview={hasRole(user, 'reviewer')} initialFlight={reviewFlight} />
+        )}
+        {page === 'flights' && (
           <FlightsPage
             flights={flights}
             reload={reload}
@@ -85,6 +78,12 @@ function Workspace({ user, onLogout }: { user: SessionUser; onLogout: () => void
             }}
           />
         )}
+        {page === 'tasks' && <FieldTasksPage flights={flights} />}
+        {page === 'season' && <DashboardPage flights={flights} />}
+        {page === 'users' && <UsersPage me={user} />}
+        {page === 'audit' && <AuditPage />}
+        {page === 'account' && <AccountPage me={user} onPasswordChanged={onPasswordChanged} />}
+        {page === 'help' && <HelpPage />}
       </main>
     </div>
   );
@@ -101,9 +100,9 @@ export function App() {
         <div className="login-lang">
           <LangSwitch />
         </div>
-        <Login onLogin={login} subtitle={t('app.subtitle')} initialError={state.error} />
+        <Login key={state.error ?? ''} onLogin={login} subtitle={t('app.subtitle')} initialError={state.error} />
       </div>
     );
   }
-  return <Workspace user={state.user} onLogout={() => void logout()} />;
+  return <Workspace user={state.user} onLogout={() => void logout()} onPasswordChanged={() => expire('account.changed')} />;
 }

@@ -68,9 +68,9 @@ export function useSession() {
   }, []);
 
   /** The server no longer knows this session (expired, revoked): back to the login form, saying why. */
-  const expire = useCallback(() => {
+  const expire = useCallback((reasonKey: string = 'common.sessionExpired') => {
     setCsrfToken(null);
-    setState({ status: 'anonymous', error: 'common.sessionExpired' });
+    setState({ status: 'anonymous', error: reasonKey });
   }, []);
 
   return { state, login, logout, expire };

@@ -8,6 +8,8 @@ import { useLang } from '../i18n/useLang.js';
 import { formatDuration, formatTime } from '../review/format.js';
 import { UploadPanel } from './UploadPanel.js';
 import { useFlightProgress } from './useFlightProgress.js';
+import { EditFlightCamera, FlightFacts, type FlightCoverage, type FrameRow } from './FlightFacts.js';
+import type { Visibility } from './visibilityText.js';
 
 interface Props {
   flights: Flight[];
@@ -26,6 +28,7 @@ function NewFlightForm({ onCreated }: { onCreated: (f: Flight) => void }) {
   const [name, setName] = useState('');
   const [altitude, setAltitude] = useState('');
   const [ground, setGround] = useState('');
+  const [sensor, setSensor] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -36,11 +39,12 @@ function NewFlightForm({ onCreated }: { onCreated: (f: Flight) => void }) {
     try {
       const flight = await api<Flight>('/api/flights', {
         method: 'POST',
-        json: { name: name.trim(), altitudeAglM: optionalNumber(altitude), groundElevationM: optionalNumber(ground) },
+        json: { name: name.trim(), altitudeAglM: optionalNumber(altitude), groundElevationM: optionalNumber(ground), sensorWidthMm: optionalNumber(sensor) },
       });
       setName('');
       setAltitude('');
       setGround('');
+      setSensor('');
       onCreated(flight);
     } catch (err) {
       setError(err instanceof ApiError ? errorOf(err) : t('common.serverUnreachable'));
@@ -65,6 +69,10 @@ function NewFlightForm({ onCreated }: { onCreated: (f: Flight) => void }) {
           {t('flights.new.ground')}
           <input type="number" step="any" value={ground} onChange={(e) => setGround(e.target.value)} />
         </label>
+        <label>
+          {t('flights.new.sensor')}
+          <input type="number" step="any" min={0} value={sensor} onChange={(e) => setSensor(e.target.value)} />
+        </label>
       </div>
       <p className="muted small">{t('flights.new.help')}</p>
       {error && (
@@ -79,9 +87,10 @@ function NewFlightForm({ onCreated }: { onCreated: (f: Flight) => void }) {
   );
 }
 
-function Processing({ flight, onChange }: { flight: Flight; onChange: () => void }) {
+function Processing({ flight, onChange, canUpload }: { flight: Flight; onChange: () => void; canUpload: boolean }) {
   const { progress, live } = useFlightProgress(flight);
-  const [frames, setFrames] = useState<FrameSummary[]>([]);
+  const [frames, setFrames] = useState<(FrameSummary & FrameRow)[]>([]);
+  const [seeing, setSeeing] = useState<{ coverage: FlightCoverage; visibility: Visibility } | null>(null);
   const total = progress?.total ?? flight.images.total;
   const processed = progress?.processed ?? flight.images.processed;
   const failed = progress?.failed ?? flight.images.failed;
@@ -91,8 +100,11 @@ function Processing({ flight, onChange }: { flight: Flight; onChange: () => void
 
   const loadFrames = useCallback(async () => {
     try {
-      const answer = await api<{ images: FrameSummary[] }>(`/api/flights/${encodeURIComponent(String(flight.id))}/images`);
+      const answer = await api<{ images: (FrameSummary & FrameRow)[]; coverage: FlightCoverage; visibility: Visibility }>(
+        `/api/flights/${encodeURIComponent(String(flight.id))}/images`,
+      );
       setFrames(answer.images);
+      setSeeing(answer.coverage ? { coverage: answer.coverage, visibility: answer.visibility } : null);
     } catch {
       /* the list is a convenience; the counts above still come from the events */
     }
@@ -100,7 +112,7 @@ function Processing({ flight, onChange }: { flight: Flight; onChange: () => void
 
   useEffect(() => {
     void loadFrames();
-  }, [loadFrames, failed, status]);
+  }, [loadFrames, failed, status, processed]);
 
   useEffect(() => {
     if (status === 'done' || status === 'failed') onChange();
@@ -141,6 +153,17 @@ function Processing({ flight, onChange }: { flight: Flight; onChange: () => void
             </li>
           ))}
         </ul>
+      )}
+      <FlightFacts coverage={seeing?.coverage ?? null} visibility={seeing?.visibility ?? null} frames={frames} />
+      {canUpload && (status === 'done' || status === 'failed') && (
+        <EditFlightCamera
+          key={`${flight.altitudeAglM}|${flight.groundElevationM}|${flight.sensorWidthMm}`}
+          flight={flight}
+          onChanged={() => {
+            onChange();
+            void loadFrames();
+          }}
+        />
       )}
     </section>
   );
@@ -213,7 +236,7 @@ export function FlightsPage({ flights, reload, canUpload, onReview }: Props) {
               </button>
             </h2>
             {canUpload && <UploadPanel key={String(selected.id)} flightId={selected.id} onUploaded={() => void reload()} />}
-            <Processing key={`p${String(selected.id)}`} flight={selected} onChange={() => void reload()} />
+            <Processing key={`p${String(selected.id)}`} flight={selected} onChange={() => void reload()} canUpload={canUpload} />
           </>
         ) : (
           <p className="muted empty">{t('flights.selectOne')}</p>

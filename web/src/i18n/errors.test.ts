@@ -31,6 +31,7 @@ describe('server error codes in the reader\'s language', () => {
     expect(errorOf({ code: 'too_many_attempts', message: 'Too many failed sign-ins' })).toBe('尝试次数过多，请稍候一分钟再试。');
     expect(errorText('something_new', 'A new problem')).toBe('A new problem');
     setLang('en');
-    expect(errorText('username_taken', 'x')).toBe('This user name is already taken.');
+    expect(errorText('username_taken', 'a user named "ada" already exists')).toBe('a user named "ada" already exists');
+    expect(errorText('username_taken', '')).toBe('This user name is already taken.');
   });
 });

@@ -1,8 +1,13 @@
 // API errors in the reader's language: the server's stable code when this dictionary knows it, else its sentence.
-import { hasKey, t } from './index.js';
+import { getLang, hasKey, t } from './index.js';
 
+/**
+ * In English the server's own sentence is the most specific one, so it is kept; in another language the code's
+ * translation is shown (with the server's details where the translation has a {message} slot).
+ */
 export function errorText(code: string | null | undefined, message?: string | null): string {
   const key = `error.${code ?? ''}`;
+  if (getLang() === 'en' && message) return message;
   if (code && hasKey(key)) return t(key, { message: message ?? '' });
   return message || code || t('error.internal');
 }

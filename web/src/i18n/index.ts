@@ -4,11 +4,13 @@ import { snapStrings } from './strings/snap.js';
 import { commonStrings } from './strings/common.js';
 import { fieldStrings } from './strings/field.js';
 import { errorStrings } from './strings/errors.js';
+import { adminStrings } from './strings/admin.js';
+import { helpStrings } from './strings/help.js';
 
 export type Lang = 'en' | 'zh';
 export type Entry = { en: string; zh: string };
 
-const dictionary: Record<string, Entry> = { ...commonStrings, ...errorStrings, ...reviewStrings, ...snapStrings, ...fieldStrings };
+const dictionary: Record<string, Entry> = { ...commonStrings, ...errorStrings, ...adminStrings, ...helpStrings, ...reviewStrings, ...snapStrings, ...fieldStrings };
 
 const STORAGE_KEY = 'poppywatch.lang';
 let current: Lang = detectLang();

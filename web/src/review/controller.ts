@@ -63,7 +63,7 @@ const PREFETCH_AHEAD = 4;
 const key = (id: Id) => String(id);
 
 export function imageUrlsFor(detail: SiteDetail): string[] {
-  const urls = detail.detections.map((d) => `/api/detections/${d.id}/crop`);
+  const urls = detail.detections.map((d) => d.cropUrl ?? `/api/detections/${d.id}/crop`);
   const best = detail.detections[0];
   if (best?.imageId != null) urls.push(`/api/images/${best.imageId}/preview`);
   if (detail.photoUrl) urls.push(detail.photoUrl);

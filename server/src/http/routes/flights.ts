@@ -1,9 +1,11 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import express, { type Router } from 'express';
 import { z } from 'zod';
 import type { AppDeps } from '../../app.js';
 import { requireRole } from '../../auth/middleware.js';
 import type { ImageRecord } from '../../store/types.js';
-import { notFound } from '../errors.js';
+import { HttpError, notFound } from '../errors.js';
 import { parse, parseId } from '../validate.js';
 import { sseHeaders, sseSend } from '../sse.js';
 import { cleanText } from '../text.js';
@@ -23,6 +25,16 @@ export function flightSeeing(images: ImageRecord[], model: ModelManifest | null)
 /** A number, also when a form sends it as a numeric string; "" means not given. */
 const optionalNumber = (schema: z.ZodNumber) =>
   z.preprocess((v) => (v === '' ? null : typeof v === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(v) ? Number(v) : v), schema.nullish());
+
+/** What an operator may correct after upload; the frames are then processed again. */
+const FlightCameraSchema = z
+  .object({
+    altitudeAglM: optionalNumber(z.number().min(2).max(1500)),
+    groundElevationM: optionalNumber(z.number().min(-500).max(9_000)),
+    sensorWidthMm: optionalNumber(z.number().positive().max(100)),
+  })
+  .strict()
+  .refine((b) => Object.keys(b).length > 0, { message: 'send altitudeAglM, groundElevationM or sensorWidthMm' });
 
 const NewFlightSchema = z.object({
   // NUL, control characters and direction overrides (U+202E) are dropped: names are shown to people and in exports
@@ -89,6 +101,33 @@ export function flightsRouter({ store, events, sse, model }: AppDeps): Router {
     const flight = flightOr404(req.params.id);
     const images = store.images.listByFlight(flight.id);
     res.json({ images: images.map(frameSummary), ...flightSeeing(images, model) });
+  });
+
+  /** corrects the flight's height, ground elevation or sensor width and processes every frame again, once */
+  router.patch('/flights/:id', requireRole('operator'), (req, res) => {
+    const flight = flightOr404(req.params.id);
+    const body = parse(FlightCameraSchema, req.body ?? {}, 'flight change');
+    const before = store.flights.overrides(flight.id)!;
+    const after = { ...before, ...body } as typeof before;
+    for (const k of Object.keys(after) as (keyof typeof after)[]) after[k] = after[k] ?? null;
+    if (JSON.stringify(before) === JSON.stringify(after)) {
+      throw new HttpError(409, 'nothing_changed', 'The flight already has these values; nothing was reprocessed.');
+    }
+    const requeued = store.tx(() => {
+      const r = store.jobs.requeueFlight(flight.id);
+      if (!r) return null;
+      store.flights.setOverrides(flight.id, after);
+      const { deletedDetectionIds, ...counts } = r;
+      store.audit.append({ action: 'flight_changed', user: req.user, flightId: flight.id, before, after, details: counts, ip: req.ip });
+      return r;
+    });
+    if (!requeued) throw new HttpError(409, 'flight_busy', 'Frames of this flight are still waiting or being processed; change it once they are done.');
+    // SQLite may hand a deleted detection's id to a new one: its cached crop must not outlive it
+    const { deletedDetectionIds, ...counts } = requeued;
+    for (const id of deletedDetectionIds) fs.rmSync(path.join(store.paths.derived, 'crops', `${id}.jpg`), { force: true });
+    for (const image of store.images.listByFlight(flight.id)) events.frame({ flightId: flight.id, imageId: image.id, status: 'queued' });
+    events.workAvailable();
+    res.status(202).json({ flight: store.flights.get(flight.id), requeued: counts });
   });
 
   /** queues every failed frame of the flight again */

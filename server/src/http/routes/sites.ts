@@ -44,7 +44,8 @@ export function siteDetail(store: Store, id: number) {
     return {
       ...d,
       image: image ? { id: image.id, name: image.name, takenAt: image.takenAt, width: image.width, height: image.height, orientation: image.orientation, footprint: image.footprint } : null,
-      cropUrl: `/api/detections/${d.id}/crop`,
+      // versioned: SQLite may give a reprocessed flight's new detection the id of a deleted one
+      cropUrl: `/api/detections/${d.id}/crop?v=${Date.parse(d.createdAt)}`,
       previewUrl: `/api/images/${d.imageId}/preview`,
     };
   });

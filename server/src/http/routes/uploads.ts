@@ -7,7 +7,9 @@ import { ingestFile, type Accepted, type Rejected, cleanFileName } from '../../j
 import { HttpError, notFound } from '../errors.js';
 import { uploadMiddleware, type StreamedFile } from '../upload.js';
 import { parseId } from '../validate.js';
-import { flightSeeing } from './flights.js';
+import { flightSeeing, modelGsd } from './flights.js';
+import { estimateFromFrames } from '../../coverage/estimate.js';
+import { visibilityVerdict } from '../../coverage/visibility.js';
 
 export const UPLOAD_FIELD = 'images';
 
@@ -72,8 +74,13 @@ export function uploadsRouter({ store, events, config, model }: AppDeps): Router
         });
         return;
       }
-      // the verdict reflects the frames processed so far (earlier uploads of this flight); null fields until then
+      // what the flight can see: from the frames processed so far, else from the metadata of the frames just sent
       const seeing = flightSeeing(store.images.listByFlight(flightId), model);
+      if (seeing.visibility.level === 'unknown') {
+        const fresh = accepted.filter((a) => !a.duplicate).map((a) => a.sha256);
+        const est = await estimateFromFrames(store.paths.originals, fresh, store.flights.overrides(flightId) ?? {}, modelGsd(model));
+        seeing.visibility = visibilityVerdict(est.gsdCmPerPx, est.heightAboveGroundM, modelGsd(model));
+      }
       res.status(202).json({ accepted, rejected, flight: store.flights.get(flightId), ...seeing });
     },
   );
