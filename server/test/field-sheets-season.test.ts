@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unionAreaM2 } from '../src/field/areaFlown.js';
 import { dms, toGcj02 } from '../src/field/geo.js';
 import { isoWeek } from '../src/field/seasonFigures.js';
-import { CJK_FONT_PATHS, findCjkFont } from '../src/field/taskSheet.js';
+import { CJK_FONT_PATHS, findCjkFont, sheetFacts } from '../src/field/taskSheet.js';
 import { offsetToLatLon } from '../src/pipeline/geodesy.js';
 import { fieldJpeg, frameSite, userWithToken } from './helpers/fieldFixtures.js';
 import { startTestServer, type TestServer } from './helpers/server.js';
@@ -54,6 +54,8 @@ beforeAll(async () => {
   for (let i = 0; i < 3; i++) sites.push((await frameSite(srv.store, { flightId: flightA, lat: 25.04 + i * 0.001, lon: 102.7, seed: i + 1, takenAt: '2026-03-31T09:00:00Z' })).id);
   for (let i = 0; i < 2; i++) sites.push((await frameSite(srv.store, { flightId: flightB, lat: 25.1 + i * 0.001, lon: 102.8, seed: i + 10, takenAt: '2026-04-07T09:00:00Z' })).id);
   await frameSite(srv.store, { flightId: flightB, lat: 25.2, lon: 102.8, seed: 20, confirm: false, takenAt: '2026-04-08T09:00:00Z' });
+  // the aerial model's estimates (migration 030) on one site: its sheet names the case band they point to
+  srv.store.db.prepare('UPDATE sites SET area_m2 = 1200, estimated_heads = 3400 WHERE id = ?').run(sites[0]);
 });
 
 afterAll(async () => {
@@ -95,6 +97,21 @@ describe('GET /api/exports/tasks.pdf', () => {
     expect(((await none.json()) as { error: string }).error).toBe('no_sites');
     expect((await srv.fetch('/api/exports/tasks.pdf?state=burnt', { auth: tok.rev })).status).toBe(400);
     expect((await srv.fetch('/api/exports/tasks.pdf', { auth: tok.off })).status).toBe(403);
+  });
+
+  it('puts the aerial estimates and their case band on the sheet, or says they are missing', () => {
+    const withEstimates = sheetFacts(srv.store.sites.get(sites[0])!);
+    expect(withEstimates.band).toBe('aggravated');
+    expect(Object.fromEntries(withEstimates.rows)).toMatchObject({
+      'Estimated area 估计面积': '1200 m² (1.80 亩)',
+      'Estimated flower count 估计花朵数': '3400 (visible flowers 可见花朵)',
+      'Error radius 误差半径': '±4.0 m',
+      'WGS-84 (GPS) decimal 十进制': '25.040000, 102.700000',
+      'GCJ-02 (高德/百度 AutoNavi, Baidu) decimal': '25.037009, 102.701416',
+    });
+    const without = sheetFacts(srv.store.sites.get(sites[1])!);
+    expect(without.band).toBeNull();
+    expect(Object.fromEntries(without.rows)['Estimated area 估计面积']).toMatch(/not estimated/);
   });
 
   it('finds the CJK font installed by .ci/run', () => {

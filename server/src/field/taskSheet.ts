@@ -105,6 +105,23 @@ async function gatherSheet(store: Store, site: Site): Promise<Sheet> {
   return { site, flightName: flight?.name ?? null, task: store.field.get(site.id), map, mapCaption, crop, nearest, takeoff };
 }
 
+/** The label/value lines of a sheet, and the case band the aerial estimate points to (null without one). */
+export function sheetFacts(site: Site): { rows: [string, string][]; band: ReturnType<typeof caseBand> | null } {
+  const gcj = toGcj02(site);
+  const est = siteEstimates(site);
+  const rows: [string, string][] = [
+    ['WGS-84 (GPS) decimal 十进制', decimal(site)],
+    ['WGS-84 (GPS) DMS 度分秒', dms(site)],
+    ['GCJ-02 (高德/百度 AutoNavi, Baidu) decimal', decimal(gcj)],
+    ['GCJ-02 DMS 度分秒', dms(gcj)],
+    ['Error radius 误差半径', `±${site.errorRadiusM.toFixed(1)} m`],
+    ['Estimated area 估计面积', est.areaM2 != null ? `${Math.round(est.areaM2)} m² (${(est.areaM2 / 666.7).toFixed(2)} 亩)` : 'not estimated 未估算'],
+    ['Estimated flower count 估计花朵数', est.estimatedHeads != null ? `${Math.round(est.estimatedHeads)} (visible flowers 可见花朵)` : 'not estimated 未估算'],
+    ['Model 模型', `score 分数 ${site.score.toFixed(3)}${site.topLabel ? ` · ${site.topLabel}` : ''} · ${site.frames} frame(s) 帧`],
+  ];
+  return { rows, band: est.estimatedHeads != null ? caseBand(est.estimatedHeads) : null };
+}
+
 const fmtM = (m: number) => (m >= 1000 ? `${(m / 1000).toFixed(2)} km` : `${Math.round(m)} m`);
 
 function route(label: string, from: LatLon, site: LatLon): string {
@@ -157,18 +174,7 @@ function renderPage(doc: PDFKit.PDFDocument, sh: Sheet, page: number, pages: num
   doc.fontSize(7.5).fillColor('#444').text(`Map extract 位置图: ${sh.mapCaption}`, left, top + imgH + 3, { width: mapW });
   doc.text('Crop 细节图 (model detection 模型检出)', left + mapW + 12, top + imgH + 3, { width: width - mapW - 12 });
 
-  const gcj = toGcj02(site);
-  const est = siteEstimates(site);
-  const rows: [string, string][] = [
-    ['WGS-84 (GPS) decimal 十进制', decimal(site)],
-    ['WGS-84 (GPS) DMS 度分秒', dms(site)],
-    ['GCJ-02 (高德/百度 AutoNavi, Baidu) decimal', decimal(gcj)],
-    ['GCJ-02 DMS 度分秒', dms(gcj)],
-    ['Error radius 误差半径', `±${site.errorRadiusM.toFixed(1)} m`],
-    ['Estimated area 估计面积', est.areaM2 != null ? `${Math.round(est.areaM2)} m² (${(est.areaM2 / 666.7).toFixed(2)} 亩)` : 'not estimated 未估算'],
-    ['Estimated flower count 估计花朵数', est.estimatedHeads != null ? `${Math.round(est.estimatedHeads)}` : 'not estimated 未估算'],
-    ['Model 模型', `score 分数 ${site.score.toFixed(3)}${site.topLabel ? ` · ${site.topLabel}` : ''} · ${site.frames} frame(s) 帧`],
-  ];
+  const { rows, band } = sheetFacts(site);
   let y = top + imgH + 26;
   doc.fontSize(9.5).fillColor('#000');
   for (const [k, v] of rows) {
@@ -179,7 +185,6 @@ function renderPage(doc: PDFKit.PDFDocument, sh: Sheet, page: number, pages: num
 
   // Case bands next to the counts: an estimate from visible flowers, the count on site decides.
   y += 4;
-  const band = est.estimatedHeads != null ? caseBand(est.estimatedHeads) : null;
   doc.fontSize(9).fillColor('#000').text('Case bands 立案标准 — estimated from visible flowers, count on site 按可见花朵估算，以现场清点为准:', left, y, { width });
   for (const b of CASE_BANDS) {
     const mark = band === b.band ? '→ ' : '   ';

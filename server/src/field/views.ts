@@ -3,13 +3,9 @@ import type { Store } from '../store/index.js';
 import type { Site } from '../store/types.js';
 import { NEXT_STATES } from './rules.js';
 
-/**
- * The lead's migration 030 adds areaM2, estimatedHeads and outline to sites; read them when the store has them
- * (they may be null, or absent on an older store).
- */
-export function siteEstimates(site: Site): { areaM2: number | null; estimatedHeads: number | null; outline: unknown } {
-  const s = site as Site & { areaM2?: number | null; estimatedHeads?: number | null; outline?: unknown };
-  return { areaM2: s.areaM2 ?? null, estimatedHeads: s.estimatedHeads ?? null, outline: s.outline ?? null };
+/** The aerial model's estimates of a plot (migration 030); null when the model gave none. */
+export function siteEstimates(site: Site): { areaM2: number | null; estimatedHeads: number | null; outline: Site['outline'] } {
+  return { areaM2: site.areaM2 ?? null, estimatedHeads: site.estimatedHeads ?? null, outline: site.outline ?? null };
 }
 
 /** A site's field work with its history; photos as URLs the apps can show. */
