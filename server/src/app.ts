@@ -65,8 +65,8 @@ const API_ROUTERS: ((deps: AppDeps) => Router)[] = [
   accountRouter,
 ];
 
-/** Routes whose bodies may take minutes (many frames, a phone on a slow link): an idle limit, no deadline. */
-const UPLOAD_PATHS = /^\/api\/(flights\/[^/]+\/images|snaps)\/?$/;
+/** Routes whose bodies may take minutes (many frames, a phone on a slow link with snap or field photos): an idle limit, no deadline. */
+const UPLOAD_PATHS = /^\/api\/(flights\/[^/]+\/images|snaps|sites\/[^/]+\/field)\/?$/;
 
 export function createApp(deps: AppDeps): Express {
   const app = express();
