@@ -199,6 +199,32 @@ describe('POST /api/sites/:id/field', () => {
     expect((await srv.fetch('/api/health')).status).toBe(200);
   });
 
+  it('answers bad input with a 400 that names the field', async () => {
+    const id = await newSite();
+    const cases: [Record<string, string | number>, RegExp][] = [
+      [{ state: 'assigned', assignee: 'off1', dueDate: '2027-02-30' }, /dueDate/],
+      [{ state: 'assigned', assignee: 'off1', dueDate: 'tomorrow' }, /dueDate/],
+      [{ state: 'assigned', assignee: 'off1', note: 'x'.repeat(2001) }, /note/],
+      [{ state: 'assigned', assignee: 'off1', baseVersion: -1 }, /baseVersion/],
+      [{ state: 'assigned', assignee: 'off1', idempotencyKey: 'has space' }, /idempotencyKey/],
+    ];
+    for (const [body, named] of cases) {
+      const r = await field(id, 'rev', body);
+      expect([r.status, r.body.error]).toEqual([400, 'invalid_request']);
+      expect(r.body.message).toMatch(named);
+    }
+    await field(id, 'rev', { state: 'assigned', assignee: 'off1' });
+    const form = new FormData();
+    for (const [k, v] of Object.entries({ state: 'eradicated', plantsCounted: '12.5', baseVersion: '1' })) form.append(k, v);
+    const frac = await srv.fetch(`/api/sites/${id}/field`, { method: 'POST', body: form, auth: tok.off1 });
+    expect(frac.status).toBe(400);
+    expect(((await frac.json()) as { message: string }).message).toMatch(/plantsCounted/);
+    const broken = await srv.fetch(`/api/sites/${id}/field`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"state":', auth: tok.off1 });
+    expect(broken.status).toBe(400);
+    expect((await srv.fetch(`/api/sites/abc/field`, { method: 'POST', json: { state: 'visited', baseVersion: 1 }, auth: tok.off1 })).status).toBe(400);
+    expect(srv.store.field.get(id)?.version).toBe(1);
+  });
+
   it('a resend with the same idempotency key answers the stored record once (200, Idempotent-Replayed)', async () => {
     const id = await newSite();
     await field(id, 'rev', { state: 'assigned', assignee: 'off1' });

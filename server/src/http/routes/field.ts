@@ -35,7 +35,7 @@ const FieldBody = z.object({
     z
       .string()
       .regex(/^\d{4}-\d{2}-\d{2}$/, 'dueDate must be a date YYYY-MM-DD')
-      .refine((s) => !Number.isNaN(Date.parse(s)), 'dueDate is not a real date')
+      .refine((s) => !Number.isNaN(Date.parse(s)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'dueDate is not a real date')
       .optional(),
   ),
   plantsCounted: intField('plantsCounted', 10_000_000),
