@@ -195,3 +195,25 @@ describe('GET /api/stats/season', () => {
     expect(lines.at(-1)).toMatch(/^total,all,,6,5,1,850,/);
   });
 });
+
+describe('site marker on the frame', () => {
+  it('maps a stored pixel to where it lands once the frame is turned the right way up (EXIF 1–8)', async () => {
+    const { uprightPoint } = await import('../src/field/taskSheet.js');
+    const sharp = (await import('sharp')).default;
+    const w = 60;
+    const h = 40;
+    const dot = { x: 10, y: 5 };
+    const raw = Buffer.alloc(w * h * 3, 0);
+    for (let dy = 0; dy < 2; dy++) for (let dx = 0; dx < 2; dx++) raw[((dot.y + dy) * w + dot.x + dx) * 3] = 255;
+    for (let o = 1; o <= 8; o++) {
+      const jpeg = await sharp(raw, { raw: { width: w, height: h, channels: 3 } }).png().withMetadata({ orientation: o }).toBuffer();
+      const { data, info } = await sharp(jpeg).rotate().raw().toBuffer({ resolveWithObject: true });
+      let found = { x: -1, y: -1 };
+      for (let y = 0; y < info.height && found.x < 0; y++) for (let x = 0; x < info.width; x++) if (data[(y * info.width + x) * info.channels] > 200) (found = { x, y }), (y = info.height);
+      const p = uprightPoint(dot.x + 1, dot.y + 1, w, h, o);
+      expect([p.w, p.h]).toEqual([info.width, info.height]);
+      expect(Math.abs(p.x - (found.x + 1))).toBeLessThanOrEqual(1);
+      expect(Math.abs(p.y - (found.y + 1))).toBeLessThanOrEqual(1);
+    }
+  });
+});

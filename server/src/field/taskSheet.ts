@@ -34,7 +34,7 @@ interface Sheet {
 }
 
 /** Orientation 1–8: where a stored pixel lands once the image is turned the right way up. */
-function uprightPoint(x: number, y: number, w: number, h: number, o: number): { x: number; y: number; w: number; h: number } {
+export function uprightPoint(x: number, y: number, w: number, h: number, o: number): { x: number; y: number; w: number; h: number } {
   switch (o) {
     case 2: return { x: w - x, y, w, h };
     case 3: return { x: w - x, y: h - y, w, h };
