@@ -258,7 +258,10 @@ export function createFieldRepo({ db }: StoreContext) {
       const where: string[] = [];
       const args: Record<string, unknown> = {};
       if (q.assignee !== undefined) (where.push('assignee = @assignee COLLATE NOCASE'), (args.assignee = q.assignee));
-      if (q.states?.length) where.push(`state IN (${q.states.map((s) => `'${s}'`).join(', ')})`);
+      if (q.states?.length) {
+        where.push(`state IN (${q.states.map((_, i) => `@state${i}`).join(', ')})`);
+        q.states.forEach((st, i) => (args[`state${i}`] = st));
+      }
       if (q.flightId !== undefined) (where.push('site_id IN (SELECT id FROM sites WHERE flight_id = @flightId)'), (args.flightId = q.flightId));
       if (q.siteIds) where.push(`site_id IN (${q.siteIds.map((n) => Number(n)).join(', ') || 'NULL'})`);
       const sql = `SELECT * FROM field_tasks ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY due_date IS NULL, due_date, site_id`;
