@@ -4,7 +4,7 @@ import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pngBomb } from './helpers/hostileFiles.js';
 import { fieldJpeg, frameSite, userWithToken } from './helpers/fieldFixtures.js';
-import { startTestServer, type TestServer } from './helpers/server.js';
+import { makeTestJpeg, startTestServer, type TestServer } from './helpers/server.js';
 
 let srv: TestServer;
 const tok: Record<string, string> = {};
@@ -139,6 +139,18 @@ describe('POST /api/sites/:id/field', () => {
     const r = await field(id, 'off1', { state: 'eradicated', plantsCounted: 640 }, [photo()]);
     expect(r.status).toBe(201);
     expect(r.body.events.map((e) => e.after)).toEqual(['assigned', 'eradicated']);
+  });
+
+  it('keeps where and when an evidence photo was taken (its EXIF GPS), or null without', async () => {
+    const id = await newSite();
+    await field(id, 'rev', { state: 'assigned', assignee: 'off1' });
+    const withGps = await makeTestJpeg({ lat: 25.0412, lon: 102.7034, seed: 4, width: 320, height: 240 });
+    const r = await field(id, 'off1', { state: 'eradicated', plantsCounted: 9 }, [{ bytes: withGps, name: 'gps.jpg' }, photo()]);
+    expect(r.status).toBe(201);
+    const photos = r.body.events.at(-1)!.photos as unknown as { location: { lat: number; lon: number } | null }[];
+    expect(photos[0].location!.lat).toBeCloseTo(25.0412, 4);
+    expect(photos[0].location!.lon).toBeCloseTo(102.7034, 4);
+    expect(photos[1].location).toBeNull();
   });
 
   it('not_found needs a note and a photo, and the site can be sent out again', async () => {

@@ -4,6 +4,7 @@ import sharp from 'sharp';
 import { HttpError } from '../http/errors.js';
 import type { StreamedFile } from '../http/upload.js';
 import { checkDecodable, cleanFileName } from '../jobs/ingest.js';
+import { readPhotoExif } from '../snap/location.js';
 import { HEIC_MESSAGE } from '../snap/submitSnap.js';
 import { ACCEPTED_PHOTO_TYPES, sniffPhotoType } from '../snap/sniff.js';
 import type { Store } from '../store/index.js';
@@ -36,7 +37,20 @@ export async function takeEvidencePhotos(files: ReceivedPhoto[], store: Store, l
       if (bad?.code === 'image_too_large') throw new HttpError(413, 'photo_too_large', `Photo "${name}": ${bad.reason}`);
       if (bad) throw new HttpError(400, 'unreadable_photo', `Photo "${name}": ${bad.reason}`);
       const meta = await sharp(f.path, { limitInputPixels: false }).metadata();
-      checked.push({ tmp: f.path, sha256: f.sha256, sizeBytes: f.size, mime: MIME[type], width: meta.width!, height: meta.height!, orientation: meta.orientation ?? null, name });
+      // where and when the photo says it was taken: evidence next to the officer's record (never required)
+      const exif = await readPhotoExif(await fs.promises.readFile(f.path));
+      checked.push({
+        tmp: f.path,
+        sha256: f.sha256,
+        sizeBytes: f.size,
+        mime: MIME[type],
+        width: meta.width!,
+        height: meta.height!,
+        orientation: meta.orientation ?? null,
+        name,
+        gps: exif.gps ? { lat: exif.gps.lat, lon: exif.gps.lon } : null,
+        takenAt: exif.takenAt,
+      });
     }
     const kept: StoredPhoto[] = [];
     for (const { tmp, ...photo } of checked) {

@@ -13,6 +13,9 @@ export interface StoredPhoto {
   height: number;
   orientation: number | null;
   name: string;
+  /** the photo's own EXIF GPS and capture time, when it has them */
+  gps?: { lat: number; lon: number } | null;
+  takenAt?: string | null;
 }
 
 export interface FieldChangeInput extends Omit<FieldChange, 'photoCount'> {
@@ -123,11 +126,11 @@ function storePhotoRow(store: Store, p: StoredPhoto, username: string, siteId: n
     width: p.width,
     height: p.height,
     orientation: p.orientation,
-    takenAt: at,
-    lat: null,
-    lon: null,
-    located: false,
-    unlocatedReason: 'field evidence photo',
+    takenAt: p.takenAt ?? at,
+    lat: p.gps?.lat ?? null,
+    lon: p.gps?.lon ?? null,
+    located: p.gps != null,
+    unlocatedReason: p.gps ? null : 'field evidence photo without GPS',
     footprint: null,
     metadata: { source: 'field', siteId },
     camera: null,

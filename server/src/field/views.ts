@@ -17,7 +17,16 @@ export function fieldDetail(store: Store, siteId: number) {
     next: NEXT_STATES[task?.state ?? 'none'],
     events: store.field.events(siteId).map(({ idempotencyKey: _key, photos, ...e }) => ({
       ...e,
-      photos: photos.map((p) => ({ imageId: p.imageId, previewUrl: `/api/images/${p.imageId}/preview`, thumbUrl: `/api/images/${p.imageId}/thumb` })),
+      photos: photos.map((p) => {
+        const image = store.images.get(p.imageId);
+        return {
+          imageId: p.imageId,
+          previewUrl: `/api/images/${p.imageId}/preview`,
+          thumbUrl: `/api/images/${p.imageId}/thumb`,
+          takenAt: image?.takenAt ?? null,
+          location: image?.located && image.lat != null && image.lon != null ? { lat: image.lat, lon: image.lon } : null,
+        };
+      }),
     })),
   };
 }
