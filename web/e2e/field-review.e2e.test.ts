@@ -4,10 +4,12 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, currentSiteId, installLatencyProbe, launchChromium, pressAndMeasure } from './browser.js';
-import { DEMO_FRAMES, DIST_BUILT, login, shot, signIn, startField, type Field } from './field.js';
+import { DEMO_FRAMES, DIST_BUILT, USERS, login, seedSites, shot, signIn, startField, type Field } from './field.js';
 
 let field: Field;
 let browser: Browser;
+/** after the flight was processed again, the stand-in sites are added once more for the later tests */
+const seedAgain = () => seedSites(field.server, field.flightId);
 
 describe.runIf(chromiumAvailable() && DIST_BUILT && DEMO_FRAMES.length > 0)('field review in chromium', () => {
   beforeAll(async () => {
@@ -137,6 +139,250 @@ describe.runIf(chromiumAvailable() && DIST_BUILT && DEMO_FRAMES.length > 0)('fie
       await viewer.waitFor();
       await page.keyboard.press('z');
       await viewer.waitFor({ state: 'detached' });
+      await context.close();
+    });
+  });
+
+  describe('4. what the flight could see', () => {
+    it('operator lands on Flights, sees cm/px, area, placing and the verdict, corrects the height and the frames run again once', async () => {
+      const { server, flightId } = field;
+      const { context, page } = await signIn(browser, 'operator');
+      await login(page, server, 'operator');
+      await page.waitForSelector('nav a[data-page="flights"][aria-current="page"]');
+      await page.click('.flights-list button.link >> text=Valley flight 7');
+      const facts = page.locator('[data-testid="flight-facts"]');
+      await facts.waitFor();
+      const verdict = await page.textContent('[data-testid="visibility"]');
+      expect(verdict).toMatch(/cm\/px a 6 cm flower is .* px across — /);
+      expect(await facts.textContent()).toMatch(/Area covered \(ha\)\d/);
+      expect(await page.textContent('[data-testid="placed-counts"]')).toMatch(/^\d+ precisely, \d+ imprecisely, \d+ without position$/);
+      await shot(page, 'flights-en');
+
+      const jobsBefore = server.store.images.listByFlight(flightId).map((i) => server.store.jobs.latestForImage(i.id)!.id);
+      await page.click('[data-testid="edit-camera"]');
+      await page.fill('input[name="sensorWidthMm"]', '6.3');
+      await page.click('[data-testid="edit-camera-form"] button[type="submit"]');
+      await page.waitForSelector('.edit-camera >> text=frames queued again');
+      await page.waitForSelector('[data-testid="processing"][data-status="done"]', { timeout: 60_000 });
+      const images = server.store.images.listByFlight(flightId);
+      images.forEach((i, n) => {
+        const latest = server.store.jobs.latestForImage(i.id)!;
+        expect(latest.id).toBeGreaterThan(jobsBefore[n]);
+        expect(latest.status).toBe('done');
+      });
+      const jobsPerImage = server.store.db.prepare('SELECT image_id, COUNT(*) AS n FROM jobs WHERE image_id IN (SELECT id FROM images WHERE flight_id = ?) GROUP BY image_id').all(flightId) as { n: number }[];
+      expect(jobsPerImage.every((r) => r.n === 2)).toBe(true); // uploaded once, processed again exactly once
+      const audit = (await (await server.fetch(`/api/audit?action=flight_changed&flightId=${flightId}`)).json()) as { records: { after: { sensorWidthMm: number } }[] };
+      expect(audit.records[0].after.sensorWidthMm).toBe(6.3);
+      await context.close();
+      await seedAgain();
+    });
+  });
+
+  describe('7. admin and help', () => {
+    it('admin adds a user, changes the role, disables, resets the password and revokes a token', async () => {
+      const { server } = field;
+      const { context, page } = await signIn(browser, 'admin');
+      await login(page, server, 'admin', '#/users');
+      await page.waitForSelector('[data-testid="users-page"]');
+      await page.fill('input[name="newUsername"]', 'nina.new');
+      await page.selectOption('select[name="newRole"]', 'officer');
+      await page.click('[data-testid="add-user"] >> text=Suggest one');
+      expect((await page.inputValue('input[name="newPassword"]')).length).toBe(16);
+      await page.click('[data-testid="add-user"] button[type="submit"]');
+      const row = page.locator('[data-testid="user-nina.new"]');
+      await row.waitFor();
+      await row.locator('select').selectOption('reviewer');
+      await page.waitForSelector('.notice >> text=nina.new is now reviewer');
+      await row.locator('button:has-text("Disable")').click();
+      await row.locator('.badge:has-text("Disabled")').waitFor();
+      const nina = () => (server.store.users.list().find((u) => u.username === 'nina.new')!);
+      expect(nina()).toMatchObject({ role: 'reviewer', disabled: true });
+      await row.locator('button:has-text("Enable")').click();
+      await row.locator('.badge:has-text("Active")').waitFor();
+      await row.locator('button:has-text("Reset password")').click();
+      await row.locator('input[name="resetPassword"]').fill('a fresh long passphrase 7');
+      await row.locator('.reset-form button[type="submit"]').click();
+      await page.waitForSelector('.notice >> text=Password of nina.new reset');
+      const res = await fetch(server.url + '/api/auth/login', { method: 'POST', headers: { 'Content-Type': 'application/json', Origin: server.url }, body: JSON.stringify({ username: 'nina.new', password: 'a fresh long passphrase 7' }) });
+      expect(res.status).toBe(200);
+      // a token of the reviewer, listed and revoked from here
+      const reviewer = server.store.users.list().find((u) => u.username === 'rita.reviewer')!;
+      const tokenId = server.store.tokens.create({ userId: reviewer.id, name: 'field laptop script', tokenHash: 'e2e-'.padEnd(64, '0'), expiresAt: null });
+      const rrow = page.locator('[data-testid="user-rita.reviewer"]');
+      await page.click('[data-testid="show-tokens-rita.reviewer"]');
+      await rrow.locator('text=field laptop script').waitFor();
+      await shot(page, 'users-en');
+      await rrow.locator('.tokens button:has-text("Revoke")').click();
+      await rrow.locator('.tokens .badge:has-text("revoked")').waitFor();
+      expect(server.store.tokens.listForUser(reviewer.id).find((t) => t.id === tokenId)?.revokedAt).toBeTruthy();
+      await context.close();
+    });
+
+    it('audit log: filters by action and user, and the CSV has the same records', async () => {
+      const { server } = field;
+      const { context, page } = await signIn(browser, 'reviewer');
+      await login(page, server, 'reviewer', '#/audit');
+      await page.waitForSelector('[data-testid="audit-count"]');
+      await page.selectOption('select[name="action"]', 'user_created');
+      await page.click('.audit-filters button[type="submit"]');
+      await page.waitForFunction(() => {
+        const rows = [...document.querySelectorAll('.audit-table tbody tr')];
+        return rows.length > 0 && rows.every((r) => r.getAttribute('data-action') === 'user_created');
+      });
+      expect(await page.textContent('.audit-table')).toContain('nina.new');
+      const href = (await page.getAttribute('[data-testid="audit-csv"]', 'href'))!;
+      expect(href).toContain('action=user_created');
+      const csv = await (await server.fetch(href)).text();
+      expect(csv.split('\n')[0]).toContain('action');
+      expect(csv).toContain('nina.new');
+      expect(csv).not.toContain(',review,');
+      await page.fill('input[name="username"]', 'nobody-at-all');
+      await page.click('.audit-filters button[type="submit"]');
+      await page.waitForSelector('[data-testid="audit-count"]:has-text("No records match")');
+      await page.fill('input[name="username"]', '');
+      await page.selectOption('select[name="action"]', '');
+      await page.click('.audit-filters button[type="submit"]');
+      await page.waitForFunction(() => document.querySelectorAll('.audit-table tbody tr').length > 3);
+      await shot(page, 'audit-en');
+      await context.close();
+    });
+
+    it('a user changes their own password, signs in again with it; the help page explains keys and the model', async () => {
+      const { server } = field;
+      const { context, page } = await signIn(browser, 'officer');
+      await login(page, server, 'officer', '#/account');
+      await page.waitForSelector('[data-testid="account-page"]');
+      await shot(page, 'account-en');
+      await page.fill('input[name="currentPassword"]', 'wrong password here');
+      await page.fill('input[name="newPassword"]', 'officer-password-2b');
+      await page.fill('input[name="repeatPassword"]', 'officer-password-2b');
+      await page.click('[data-testid="change-password"] button[type="submit"]');
+      await page.waitForSelector('[data-testid="change-password"] .form-error');
+      await page.fill('input[name="currentPassword"]', 'officer-password-1');
+      await page.click('[data-testid="change-password"] button[type="submit"]');
+      await page.waitForSelector('.login >> text=Password changed');
+      await page.fill('input[name="username"]', 'otto.officer');
+      await page.fill('input[name="password"]', 'officer-password-2b');
+      await page.click('button[type="submit"]');
+      await page.waitForSelector('.topbar');
+      (USERS.officer as { password: string }).password = 'officer-password-2b';
+      await page.click('nav a[data-page="help"]');
+      const help = page.locator('[data-testid="help-page"]');
+      await help.waitFor();
+      const text = await help.textContent();
+      for (const k of ['Y', 'N', 'U', 'Z', 'Esc']) expect(text).toContain(k);
+      expect(text).toContain('corn poppy');
+      await shot(page, 'help-en');
+      await context.close();
+    });
+
+    it('the attribution prefix is plain text', async () => {
+      const other = await startField({ env: { POPPY_MAP_ATTRIBUTION_PREFIX: '<b>County</b> police map' }, upload: false });
+      try {
+        const { context, page } = await signIn(browser, 'reviewer');
+        await login(page, other.server, 'reviewer');
+        const attribution = page.locator('.leaflet-control-attribution');
+        await attribution.waitFor();
+        expect(await attribution.textContent()).toContain('<b>County</b> police map');
+        expect(await attribution.locator('b').count()).toBe(0);
+        await context.close();
+      } finally {
+        await other.close();
+      }
+    });
+  });
+
+  describe('6. 简体中文 throughout', () => {
+    // English that must not be left on a Chinese page (menu, buttons, statuses, headings of every page)
+    const ENGLISH = [
+      'Review', 'Flights', 'Users', 'Audit log', 'My account', 'Help', 'Sign out', 'Signed in as', 'Pending', 'Confirmed',
+      'Rejected', 'Loading', 'Demo flight', 'Frame footprints', 'Flight track', 'Basemap', 'Export', 'Confirm poppy', 'Reject',
+      'Previous', 'Next', 'Undo', 'Coordinates', 'poppy score', 'Processing', 'Done', 'Add a user', 'Password', 'Role',
+      'Download CSV', 'Change password', 'Workflow', 'Refused', 'Not a JPEG', 'Something went wrong', 'Flights on the map',
+      'Original at full resolution', 'Whole frame', 'Close', 'Seen from', 'All flights', 'What this flight could see',
+      'Ground resolution', 'frames', 'Queue', 'Note', 'Frame', 'Sign in', 'User name', 'Action', 'Upload frames', 'precisely',
+    ];
+    const englishOn = async (page: import('playwright-core').Page) => {
+      // interface text only: cells marked data-raw show stored records (an audit entry's JSON) as they are
+      const text = await page.evaluate(() => {
+        const copy = document.body.cloneNode(true) as HTMLElement;
+        copy.querySelectorAll('[data-raw]').forEach((e) => e.remove());
+        document.body.appendChild(copy);
+        copy.style.position = 'absolute';
+        const t = copy.innerText;
+        copy.remove();
+        return t;
+      });
+      return ENGLISH.filter((w) => new RegExp(`(^|[^A-Za-z])${w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([^A-Za-z]|$)`).test(text));
+    };
+
+    it('every page in 简体中文 is free of the known English strings; screenshots of every page in en and zh', async () => {
+      const { server } = field;
+      const found: Record<string, string[]> = {};
+      for (const lang of ['zh', 'en'] as const) {
+        const check = async (name: string, page: import('playwright-core').Page) => {
+          await page.waitForTimeout(300);
+          await shot(page, `page-${name}-${lang}`);
+          if (lang === 'zh') {
+            const left = await englishOn(page);
+            if (left.length) found[name] = left;
+          }
+        };
+        // login
+        let { context, page } = await signIn(browser, 'admin', { lang });
+        await page.goto(server.url);
+        await page.waitForSelector('input[name="username"]');
+        await check('login', page);
+        await page.fill('input[name="username"]', 'nobody');
+        await page.fill('input[name="password"]', 'wrong-password-123');
+        await page.click('button[type="submit"]');
+        await page.waitForSelector('.login .form-error');
+        await check('login-error', page);
+        await login(page, server, 'admin');
+        // review, zoom viewer
+        await page.waitForSelector('[data-testid="site-panel"] [data-testid="frame-with-box"]');
+        await page.waitForFunction(() => document.querySelectorAll('img.frame-overlay').length > 0);
+        await check('review', page);
+        await page.keyboard.press('z');
+        await page.waitForSelector('[data-testid="zoom-viewer"]');
+        await check('zoom', page);
+        await page.keyboard.press('Escape');
+        // flights with a refused file
+        await page.click('nav a[data-page="flights"]');
+        await page.click('.flights-list button.link >> nth=0');
+        await page.waitForSelector('[data-testid="flight-facts"]');
+        await page.setInputFiles('[data-testid="file-input"]', { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not an image') });
+        await page.waitForSelector('.upload-item[data-state="rejected"]');
+        if (lang === 'zh') expect(await page.textContent('.upload-item[data-state="rejected"] .state')).toMatch(/^被拒绝: 不是 JPEG/);
+        await check('flights', page);
+        for (const p of ['users', 'audit', 'account', 'help'] as const) {
+          await page.click(`nav a[data-page="${p}"]`);
+          await page.waitForSelector(`[data-testid="${p}-page"]`);
+          if (p === 'users') await page.waitForSelector('.users-table tbody tr');
+          if (p === 'audit') await page.waitForSelector('.audit-table tbody tr');
+          await check(p, page);
+        }
+        // status badges stay on one line
+        const wrapped = await page.evaluate(() => [...document.querySelectorAll('.badge')].filter((b) => b.getClientRects().length > 1).length);
+        expect(wrapped).toBe(0);
+        await context.close();
+        // the phone page
+        ({ context, page } = await signIn(browser, 'officer', { lang, viewport: { width: 390, height: 844 } }));
+        await page.goto(server.url + '/snap');
+        await page.waitForTimeout(500);
+        await check('snap', page);
+        await context.close();
+      }
+      expect(found).toEqual({});
+    });
+
+    it('dates follow the language', async () => {
+      const { server } = field;
+      const { context, page } = await signIn(browser, 'reviewer', { lang: 'zh' });
+      await login(page, server, 'reviewer');
+      const dates = await page.textContent('[data-testid="flight-layers"]');
+      expect(dates).toMatch(/\d{4}年\d{1,2}月\d{1,2}日/);
       await context.close();
     });
   });

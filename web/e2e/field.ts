@@ -51,7 +51,7 @@ function cameraProcessor(): FrameProcessor {
   };
 }
 
-export async function startField(opts: { env?: Record<string, string> } = {}): Promise<Field> {
+export async function startField(opts: { env?: Record<string, string>; upload?: boolean } = {}): Promise<Field> {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'poppy-field-e2e-'));
   const pmtiles = path.join(tmp, 'county.pmtiles');
@@ -63,6 +63,9 @@ export async function startField(opts: { env?: Record<string, string> } = {}): P
     expect(res.status).toBe(201);
   }
   const flight = (await (await server.fetch('/api/flights', { method: 'POST', json: { name: 'Valley flight 7' } })).json()) as { id: number };
+  if (opts.upload === false) {
+    return { server, flightId: flight.id, tmp, mode: 'no frames', close: async () => { await server.close(); fs.rmSync(tmp, { recursive: true, force: true }); } };
+  }
   const form = uploadForm(DEMO_FRAMES.map((f) => ({ name: f, data: fs.readFileSync(path.join(DEMO_DIR, f)), type: 'image/jpeg' })));
   const up = await server.fetch(`/api/flights/${flight.id}/images`, { method: 'POST', body: form });
   expect(up.status).toBe(202);
@@ -88,7 +91,7 @@ export async function startField(opts: { env?: Record<string, string> } = {}): P
 }
 
 /** The shipped model finds few or no sites on the drawn demo plots: add detections on the frames' centres. */
-async function seedSites(server: TestServer, flightId: number): Promise<void> {
+export async function seedSites(server: TestServer, flightId: number): Promise<void> {
   const fc = (await (await server.fetch(`/api/sites?flight=${flightId}`)).json()) as { features: unknown[] };
   const config = (await (await server.fetch('/api/config')).json()) as { model: { labels: { id: string; group: string }[] } | null };
   const poppyLabel = config.model?.labels.find((l) => l.group === 'poppy')?.id ?? 'papaver_somniferum';

@@ -149,7 +149,8 @@ export function AuditPage() {
                     <span className="badge">{actionName(r.action)}</span>
                   </td>
                   <td>{[r.siteId != null ? `#${r.siteId}` : null, r.flightId != null ? `✈ ${r.flightId}` : null].filter(Boolean).join(' · ')}</td>
-                  <td className="small mono">
+                  {/* the record as stored (server words, user input): data, not interface text */}
+                  <td className="small mono" data-raw="">
                     {r.before != null || r.after != null ? `${short(r.before)} → ${short(r.after)}` : short(r.details)}
                   </td>
                   <td className="small">{r.ip ?? ''}</td>

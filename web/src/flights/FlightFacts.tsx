@@ -116,7 +116,7 @@ export function FlightFacts({ coverage, visibility, frames }: { coverage: Flight
 const optional = (v: string) => (v.trim() === '' ? null : Number(v));
 
 /** Correct the camera facts after upload: the frames are processed again, once, and old detections replaced. */
-export function EditFlightCamera({ flight, onChanged }: { flight: Flight; onChanged: () => void }) {
+export function EditFlightCamera({ flight, busy, onChanged }: { flight: Flight; busy: boolean; onChanged: () => void }) {
   useLang();
   const [open, setOpen] = useState(false);
   const [altitude, setAltitude] = useState(flight.altitudeAglM == null ? '' : String(flight.altitudeAglM));
@@ -142,7 +142,7 @@ export function EditFlightCamera({ flight, onChanged }: { flight: Flight; onChan
   if (!open) {
     return (
       <div className="edit-camera">
-        <button type="button" onClick={() => setOpen(true)} data-testid="edit-camera">
+        <button type="button" onClick={() => setOpen(true)} disabled={busy} data-testid="edit-camera">
           {t('flights.edit.open')}
         </button>
         {done && <span className="muted small"> {done}</span>}

@@ -155,10 +155,10 @@ function Processing({ flight, onChange, canUpload }: { flight: Flight; onChange:
         </ul>
       )}
       <FlightFacts coverage={seeing?.coverage ?? null} visibility={seeing?.visibility ?? null} frames={frames} />
-      {canUpload && (status === 'done' || status === 'failed') && (
+      {canUpload && (
         <EditFlightCamera
-          key={`${flight.altitudeAglM}|${flight.groundElevationM}|${flight.sensorWidthMm}`}
           flight={flight}
+          busy={!(status === 'done' || status === 'failed')}
           onChanged={() => {
             onChange();
             void loadFrames();
