@@ -1,216 +1,259 @@
 /**
- * Renders the demo flight: nadir frames of a procedural farm/village with opium poppy plots at known places,
- * with real EXIF GPS and DJI-style XMP, plus truth.geojson and flight.json.
+ * Renders the demo flight: six real DJI Phantom 3 frames (Brighton Beach, BSD-2-Clause, held out of training) with
+ * five opium-poppy plots and three look-alike plantings planted on their lawns by the aerial model's scene renderer,
+ * moved to a farm in central Yunnan. Writes the frames (EXIF GPS + DJI XMP), truth.geojson and flight.json.
  *
- *   npm run samples [-- --out DIR] [--frames N] [--width 4000]
+ *   npm run samples [-- --out DIR] [--quality 88]
  *
- * Deterministic: the same seed gives the same scene, flight and pixels.
+ * Needs ../shared (the source frames and flower photos) and /usr/bin/python3 with PIL and numpy. Deterministic.
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
-import { cameraModel } from '../../server/src/pipeline/camera.js';
-import { offsetToLatLon } from '../../server/src/pipeline/geodesy.js';
-import type { FrameMetadata } from '../../server/src/pipeline/metadata.js';
-import { buildScene } from './scene.js';
-import { rasterise, sceneSvg, worldToPixelMatrix } from './render.js';
+import { cameraModel, type CameraResult } from '../../server/src/pipeline/camera.js';
+import { latLonToOffset, offsetToLatLon } from '../../server/src/pipeline/geodesy.js';
+import { offsetToPixel } from '../../server/src/pipeline/groundPosition.js';
+import { readMetadata } from '../../server/src/pipeline/metadata.js';
+import { droneJpeg } from '../lib/droneJpeg.js';
+import { rng } from '../lib/rng.js';
 
-export const DEMO_SEED = 20260512;
-/** Scene origin (x = 0, y = 0): farmland in the hills of central Yunnan. */
+export const DEMO_SEED = 20261203;
+/** Where the demo is put: farmland in the hills of central Yunnan (the frames' own place is kept relative to it). */
 export const DEMO_ORIGIN = { lat: 24.953, lon: 102.6195 };
 export const DEMO_GROUND_ELEVATION_M = 1890;
-export const DEMO_ALTITUDE_AGL_M = 40;
-/** DJI Phantom 3 Professional: 1/2.3" sensor 6.17 mm wide, 3.61 mm lens, 4000×3000 */
-const CAMERA = { make: 'DJI', model: 'FC300X', focalMm: 3.61, focal35: 20 };
+const SOURCE_FRAMES = ['DJI_0024.JPG', 'DJI_0025.JPG', 'DJI_0026.JPG', 'DJI_0027.JPG', 'DJI_0028.JPG', 'DJI_0029.JPG'];
+const SOURCE_DIR = 'data/aerial/brighton-beach-dji-fc300s';
+/** Plots are rendered at half the frames' ground resolution, then reduced (as a camera integrates light). */
+const FINE_CM_PER_PX = 0.85;
 
-export interface DemoFramePlan {
-  file: string;
-  x: number;
-  y: number;
-  lat: number;
-  lon: number;
-  gimbalYawDeg: number;
-  flightYawDeg: number;
-  relativeAltitudeM: number;
-  takenAt: string;
+interface PlotSpec {
+  id: string;
+  kind: 'poppy' | 'decoy';
+  layout: string;
+  species: string;
+  sizeM: number;
+  density: number;
+  seed: number;
+  description: string;
+  eastM: number;
+  northM: number;
 }
+
+/** The planting list; positions are chosen on lawn by `lawnSpots`. */
+const PLANTINGS: Array<Omit<PlotSpec, 'seed' | 'eastM' | 'northM'>> = [
+  { id: 'P1', kind: 'poppy', layout: 'rows', species: 'papaver', sizeM: 4, density: 35, description: 'opium poppy in rows, white, pink and mauve' },
+  { id: 'D1', kind: 'decoy', layout: 'bed', species: 'cosmos', sizeM: 4, density: 40, description: 'cosmos bed, pink and magenta (look-alike)' },
+  { id: 'P2', kind: 'poppy', layout: 'bed', species: 'papaver', sizeM: 4, density: 40, description: 'opium poppy bed among vegetables' },
+  { id: 'P3', kind: 'poppy', layout: 'courtyard', species: 'papaver', sizeM: 4, density: 35, description: 'opium poppy in a courtyard corner' },
+  { id: 'D2', kind: 'decoy', layout: 'bed', species: 'rose', sizeM: 4, density: 25, description: 'rose bed, red and pink (look-alike)' },
+  { id: 'P4', kind: 'poppy', layout: 'pots', species: 'papaver', sizeM: 4, density: 45, description: 'opium poppy in pots' },
+  { id: 'P5', kind: 'poppy', layout: 'margin', species: 'papaver', sizeM: 4, density: 30, description: 'opium poppy along a field margin' },
+  { id: 'D3', kind: 'decoy', layout: 'mat', species: 'chilli', sizeM: 3, density: 0, description: 'chilli drying on a tarp (look-alike)' },
+];
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(name);
   return i > 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
 }
 
-/** Two flight lines (east, then back west 40 m further north), 20 m between shots: ~60 % forward overlap, ~30 % side overlap. */
-export function flightPlan(frames: number): DemoFramePlan[] {
-  const perLine = Math.ceil(frames / 2);
-  const plan: DemoFramePlan[] = [];
-  for (let i = 0; i < frames; i++) {
-    const line = i < perLine ? 0 : 1;
-    const k = line === 0 ? i : i - perLine;
-    const x = -30 + (line === 0 ? k * 20 : (perLine - 1 - k) * 20);
-    const y = line === 0 ? 0 : 40;
-    const heading = line === 0 ? 90 : 270;
-    // small, realistic deviations: gimbal follows the heading within a degree, height wobbles by decimetres
-    const gimbalYawDeg = heading + [0.4, -0.7, 1.1, -0.2, 0.8, -1.0, 0.3, 0.6, -0.5, 0.9][i % 10];
-    const relativeAltitudeM = DEMO_ALTITUDE_AGL_M + [0.1, -0.3, 0.2, 0.4, -0.1, 0.3, -0.2, 0.0, 0.2, -0.4][i % 10];
-    const { lat, lon } = offsetToLatLon(DEMO_ORIGIN, x, y);
-    const t = new Date(Date.UTC(2026, 4, 12, 3, 30, 0) + i * 4000 + line * 20000);
-    plan.push({
-      file: `DJI_${String(i + 1).padStart(4, '0')}.JPG`,
-      x,
-      y,
-      lat,
-      lon,
-      gimbalYawDeg: ((gimbalYawDeg % 360) + 360) % 360,
-      flightYawDeg: (((gimbalYawDeg + 1.2) % 360) + 360) % 360,
-      relativeAltitudeM,
-      takenAt: t.toISOString(),
-    });
+interface SourceFrame {
+  file: string;
+  out: string;
+  /** camera position in the demo's ground frame (metres east/north of the first frame) */
+  eastM: number;
+  northM: number;
+  camera: CameraResult;
+  lat: number;
+  lon: number;
+  relativeAltitudeM: number;
+  gimbalYawDeg: number;
+  takenAt: string;
+}
+
+async function sourceFrames(shared: string, out: string): Promise<SourceFrame[]> {
+  const metas = await Promise.all(SOURCE_FRAMES.map((f) => readMetadata(path.join(shared, SOURCE_DIR, f))));
+  const first = metas[0].gps!;
+  return metas.map((m, i) => {
+    const o = latLonToOffset(first, m.gps!);
+    const at = offsetToLatLon(DEMO_ORIGIN, o.eastM, o.northM);
+    const moved = { ...m, gps: { ...m.gps!, lat: at.lat, lon: at.lon } };
+    return {
+      file: path.join(shared, SOURCE_DIR, SOURCE_FRAMES[i]),
+      out: path.join(out, SOURCE_FRAMES[i]),
+      eastM: o.eastM,
+      northM: o.northM,
+      camera: cameraModel(moved, {}),
+      lat: at.lat,
+      lon: at.lon,
+      relativeAltitudeM: m.relativeAltitudeM!,
+      gimbalYawDeg: m.gimbal!.yawDeg!,
+      takenAt: new Date(Date.UTC(2026, 3, 22, 3, 10, 0) + i * 5000).toISOString(),
+    };
+  });
+}
+
+function project(f: SourceFrame, eastM: number, northM: number) {
+  return offsetToPixel(f.camera, eastM - f.eastM, northM - f.northM);
+}
+
+/** The frame that sees a ground point nearest its centre. */
+function bestView(frames: SourceFrame[], eastM: number, northM: number) {
+  let best: { f: SourceFrame; p: { x: number; y: number }; d: number } | null = null;
+  for (const f of frames) {
+    const p = project(f, eastM, northM);
+    if (!p || p.x < 0 || p.y < 0 || p.x >= f.camera.width || p.y >= f.camera.height) continue;
+    const d = Math.hypot(p.x - f.camera.width / 2, p.y - f.camera.height / 2);
+    if (!best || d < best.d) best = { f, p, d };
   }
-  return plan;
+  return best;
 }
 
-/** Decimal degrees → EXIF rational "d/1 m/1 s/10000". */
-function dms(deg: number): string {
-  const a = Math.abs(deg);
-  const d = Math.floor(a);
-  const m = Math.floor((a - d) * 60);
-  const s = Math.round(((a - d) * 60 - m) * 60 * 1e6);
-  return `${d}/1 ${m}/1 ${s}/1000000`;
-}
-
-const localTime = (utcIso: string) => new Date(Date.parse(utcIso) + 8 * 3600_000).toISOString().slice(0, 19);
-
-const signed = (v: number, digits = 2) => `${v >= 0 ? '+' : ''}${v.toFixed(digits)}`;
-
-function djiXmp(f: DemoFramePlan): string {
-  const yaw180 = (v: number) => (v > 180 ? v - 360 : v); // DJI writes yaw in −180..180
-  return (
-    `<?xpacket begin="\uFEFF" id="W5M0MpCehiHzreSzNTczkc9d"?>` +
-    `<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">` +
-    `<rdf:Description rdf:about="DJI Meta Data" xmlns:drone-dji="http://www.dji.com/drone-dji/1.0/" ` +
-    `drone-dji:AbsoluteAltitude="${signed(DEMO_GROUND_ELEVATION_M + f.relativeAltitudeM)}" ` +
-    `drone-dji:RelativeAltitude="${signed(f.relativeAltitudeM)}" ` +
-    `drone-dji:GimbalRollDegree="+0.00" drone-dji:GimbalYawDegree="${signed(yaw180(f.gimbalYawDeg))}" ` +
-    `drone-dji:GimbalPitchDegree="-90.00" drone-dji:FlightRollDegree="+0.40" ` +
-    `drone-dji:FlightYawDegree="${signed(yaw180(f.flightYawDeg))}" drone-dji:FlightPitchDegree="-1.20"/>` +
-    `</rdf:RDF></x:xmpmeta><?xpacket end="w"?>`
-  );
-}
-
-/** The metadata the frame will carry, in the pipeline's own type, so the renderer uses the pipeline's camera. */
-function frameMetadata(f: DemoFramePlan, width: number, height: number): FrameMetadata {
-  return {
-    width,
-    height,
-    orientation: 1,
-    make: CAMERA.make,
-    model: CAMERA.model,
-    focalLengthMm: CAMERA.focalMm,
-    focalLength35mm: CAMERA.focal35,
-    focalPlaneSensorWidthMm: null,
-    takenAtLocal: localTime(f.takenAt),
-    takenAtUtc: f.takenAt.replace(/\.\d+Z$/, 'Z'),
-    gps: { lat: f.lat, lon: f.lon, altitudeM: DEMO_GROUND_ELEVATION_M + f.relativeAltitudeM },
-    gpsReason: null,
-    relativeAltitudeM: f.relativeAltitudeM,
-    absoluteAltitudeM: DEMO_GROUND_ELEVATION_M + f.relativeAltitudeM,
-    gimbal: { yawDeg: f.gimbalYawDeg, pitchDeg: -90, rollDeg: 0 },
-    flight: { yawDeg: f.flightYawDeg, pitchDeg: -1.2, rollDeg: 0.4 },
-  };
-}
-
-async function writeFrame(out: string, f: DemoFramePlan, width: number, height: number, scene: ReturnType<typeof buildScene>, seed: number, quality: number): Promise<number> {
-  const camera = cameraModel(frameMetadata(f, width, height), {});
-  const matrix = worldToPixelMatrix(camera, f.x, f.y);
-  const raw = await rasterise(sceneSvg(scene, matrix, width, height), width, height, seed);
-  // cameras write local wall-clock time without a zone; Yunnan is UTC+8
-  const exifTime = localTime(f.takenAt).replace('T', ' ').replace(/-/g, ':');
-  const utc = new Date(f.takenAt);
-  const file = path.join(out, f.file);
-  await sharp(raw, { raw: { width, height, channels: 3 } })
-    .withExif({
-      IFD0: { Make: CAMERA.make, Model: CAMERA.model, Software: 'PoppyWatch demo renderer', DateTime: exifTime },
-      IFD2: {
-        DateTimeOriginal: exifTime,
-        DateTimeDigitized: exifTime,
-        FocalLength: `${Math.round(CAMERA.focalMm * 100)}/100`,
-        FocalLengthIn35mmFilm: String(CAMERA.focal35),
-        PixelXDimension: String(width),
-        PixelYDimension: String(height),
-      },
-      IFD3: {
-        GPSLatitudeRef: f.lat >= 0 ? 'N' : 'S',
-        GPSLatitude: dms(f.lat),
-        GPSLongitudeRef: f.lon >= 0 ? 'E' : 'W',
-        GPSLongitude: dms(f.lon),
-        GPSAltitudeRef: '0',
-        GPSAltitude: `${Math.round((DEMO_GROUND_ELEVATION_M + f.relativeAltitudeM) * 1000)}/1000`,
-        GPSTimeStamp: `${utc.getUTCHours()}/1 ${utc.getUTCMinutes()}/1 ${utc.getUTCSeconds()}/1`,
-        GPSDateStamp: f.takenAt.slice(0, 10).replace(/-/g, ':'),
-        GPSMapDatum: 'WGS-84',
-      },
-    })
-    .withXmp(djiXmp(f))
-    .jpeg({ quality, mozjpeg: false })
-    .toFile(file);
-  return fs.statSync(file).size;
-}
-
-function truthGeoJson(scene: ReturnType<typeof buildScene>) {
-  return {
-    type: 'FeatureCollection',
-    properties: {
-      origin: DEMO_ORIGIN,
-      seed: DEMO_SEED,
-      note: 'Centres and radii of the drawn poppy plots (kind "poppy") and look-alike decoys (kind "decoy"). Coordinates [lon, lat] WGS-84.',
-    },
-    features: scene.targets.map((t) => {
-      const p = offsetToLatLon(DEMO_ORIGIN, t.x, t.y);
-      return {
-        type: 'Feature',
-        geometry: { type: 'Point', coordinates: [Number(p.lon.toFixed(8)), Number(p.lat.toFixed(8))] },
-        properties: { id: t.id, kind: t.kind, radiusM: t.radiusM, description: t.description, headsPerM2: t.headsPerM2 ?? null, heads: t.heads ?? null, sceneXM: t.x, sceneYM: t.y },
-      };
-    }),
-  };
+/** Ground points (m) whose surroundings look like open lawn in the frames: light, green, smooth. */
+async function lawnSpots(frames: SourceFrame[], count: number, seed: number): Promise<Array<{ eastM: number; northM: number }>> {
+  const small = new Map<SourceFrame, { data: Buffer; w: number; h: number }>();
+  for (const f of frames) {
+    const { data, info } = await sharp(f.file).resize(500).raw().toBuffer({ resolveWithObject: true });
+    small.set(f, { data, w: info.width, h: info.height });
+  }
+  const rand = rng(seed);
+  const spots: Array<{ eastM: number; northM: number; score: number }> = [];
+  const eMin = Math.min(...frames.map((f) => f.eastM)) - 25;
+  const eMax = Math.max(...frames.map((f) => f.eastM)) + 25;
+  const nMin = Math.min(...frames.map((f) => f.northM)) - 25;
+  const nMax = Math.max(...frames.map((f) => f.northM)) + 25;
+  for (let i = 0; i < 4000; i++) {
+    const e = eMin + rand() * (eMax - eMin);
+    const n = nMin + rand() * (nMax - nMin);
+    const v = bestView(frames, e, n);
+    if (!v || v.d > 0.42 * v.f.camera.width) continue;
+    const img = small.get(v.f)!;
+    const k = img.w / v.f.camera.width;
+    const r = Math.round((3 / (v.f.camera.gsdCmPerPx! / 100)) * k); // 3 m around
+    const cx = Math.round(v.p.x * k);
+    const cy = Math.round(v.p.y * k);
+    let g = 0;
+    let lawn = 0;
+    let total = 0;
+    let sum = 0;
+    let sq = 0;
+    for (let y = cy - r; y <= cy + r; y++) {
+      for (let x = cx - r; x <= cx + r; x++) {
+        if (x < 0 || y < 0 || x >= img.w || y >= img.h) continue;
+        const o = (y * img.w + x) * 3;
+        const [R, G, B] = [img.data[o], img.data[o + 1], img.data[o + 2]];
+        total++;
+        if (G > R + 8 && G > B + 25 && G > 95) lawn++;
+        g = R + G + B;
+        sum += g;
+        sq += g * g;
+      }
+    }
+    if (total === 0) continue;
+    const mean = sum / total;
+    const sd = Math.sqrt(sq / total - mean * mean);
+    if (lawn / total > 0.85 && sd < 70) spots.push({ eastM: e, northM: n, score: lawn / total - sd / 200 });
+  }
+  spots.sort((a, b) => b.score - a.score);
+  const chosen: typeof spots = [];
+  for (const s of spots) {
+    if (chosen.every((c) => Math.hypot(c.eastM - s.eastM, c.northM - s.northM) > 8)) chosen.push(s);
+    if (chosen.length === count) break;
+  }
+  if (chosen.length < count) throw new Error(`found lawn for ${chosen.length} of ${count} plantings`);
+  return chosen;
 }
 
 async function main(): Promise<void> {
   const repo = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
+  const shared = path.resolve(process.env.POPPY_SHARED_DIR ?? path.join(repo, '../shared'));
   const out = path.resolve(arg('--out', path.join(repo, 'samples/demo-flight')));
-  const frames = Number(arg('--frames', '10'));
-  const width = Number(arg('--width', '4000'));
-  const height = Math.round((width * 3) / 4);
-  const quality = Number(arg('--quality', '80'));
+  const quality = Number(arg('--quality', '88'));
   fs.mkdirSync(out, { recursive: true });
   for (const f of fs.readdirSync(out)) if (/^DJI_\d{4}\.JPG$/.test(f)) fs.rmSync(path.join(out, f));
-  const scene = buildScene(DEMO_SEED);
-  const plan = flightPlan(frames);
-  let total = 0;
-  for (const [i, f] of plan.entries()) {
-    const t0 = performance.now();
-    const bytes = await writeFrame(out, f, width, height, scene, DEMO_SEED + i, quality);
-    total += bytes;
-    console.log(`${f.file}  ${(bytes / 1e6).toFixed(2)} MB  ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-  }
-  fs.writeFileSync(path.join(out, 'truth.geojson'), `${JSON.stringify(truthGeoJson(scene), null, 2)}\n`);
-  const flight = {
-    name: 'Demo flight — Yunnan farmland (synthetic)',
-    altitudeAglM: DEMO_ALTITUDE_AGL_M,
-    groundElevationM: DEMO_GROUND_ELEVATION_M,
-    camera: `${CAMERA.make} ${CAMERA.model}`,
-    frameSize: [width, height],
+  const frames = await sourceFrames(shared, out);
+  const spots = await lawnSpots(frames, PLANTINGS.length, DEMO_SEED);
+  const plots: PlotSpec[] = PLANTINGS.map((p, i) => ({ ...p, seed: DEMO_SEED + i, ...spots[i] }));
+
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'poppy-demo-'));
+  const spec = {
+    fineCmPerPx: FINE_CM_PER_PX,
     seed: DEMO_SEED,
-    frames: plan.map((f) => ({ file: f.file, lat: f.lat, lon: f.lon, gimbalYawDeg: f.gimbalYawDeg, relativeAltitudeM: f.relativeAltitudeM })),
+    cache: path.join(repo, '.cache/train'),
+    shared,
+    plots,
+    frames: frames.map((f) => ({
+      src: f.file,
+      out: path.join(tmp, `${path.basename(f.file)}.png`),
+      gsdCmPerPx: f.camera.gsdCmPerPx,
+      plots: plots.flatMap((p) => {
+        const p0 = project(f, p.eastM, p.northM);
+        const pe = project(f, p.eastM + 1, p.northM);
+        const pn = project(f, p.eastM, p.northM + 1);
+        if (!p0 || !pe || !pn) return [];
+        const margin = (p.sizeM * 100) / f.camera.gsdCmPerPx!;
+        if (p0.x < -margin || p0.y < -margin || p0.x > f.camera.width + margin || p0.y > f.camera.height + margin) return [];
+        return [{ id: p.id, p0: [p0.x, p0.y], J: [[pe.x - p0.x, pn.x - p0.x], [pe.y - p0.y, pn.y - p0.y]] }];
+      }),
+    })),
+  };
+  fs.writeFileSync(path.join(tmp, 'spec.json'), JSON.stringify(spec));
+  const r = spawnSync('/usr/bin/python3', [path.join(repo, 'scripts/samples/demo_frames.py'), path.join(tmp, 'spec.json')], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (r.status !== 0) throw new Error(`demo_frames.py failed:\n${r.stderr}`);
+  const rendered = JSON.parse(r.stdout) as { plots: Array<{ id: string; heads: number; polygonsM: number[][][]; areaM2: number }> };
+
+  let total = 0;
+  for (const [i, f] of frames.entries()) {
+    const bytes = await droneJpeg(spec.frames[i].out, {
+      make: 'DJI', model: 'FC300S', focalMm: 3.61, lat: f.lat, lon: f.lon, relativeAltitudeM: f.relativeAltitudeM,
+      gimbalYawDeg: f.gimbalYawDeg, gimbalPitchDeg: -89.9, takenAt: f.takenAt, groundElevationM: DEMO_GROUND_ELEVATION_M, utcOffsetH: 8,
+    }, { quality });
+    fs.writeFileSync(f.out, bytes);
+    total += bytes.length;
+    console.log(`${path.basename(f.out)}  ${(bytes.length / 1e6).toFixed(2)} MB  plots ${spec.frames[i].plots.map((p) => p.id).join(' ') || '–'}`);
+  }
+  fs.rmSync(tmp, { recursive: true, force: true });
+
+  const origin = { lat: frames[0].lat, lon: frames[0].lon };
+  const truth = {
+    type: 'FeatureCollection',
+    properties: {
+      seed: DEMO_SEED,
+      note: 'Poppy plots (kind "poppy") and look-alike plantings (kind "decoy") planted into the frames. Point = plot centre, outline = the planted area, heads = flower heads drawn. Coordinates [lon, lat] WGS-84.',
+    },
+    features: plots.map((p) => {
+      const info = rendered.plots.find((x) => x.id === p.id)!;
+      const c = offsetToLatLon(origin, p.eastM, p.northM);
+      const ring = info.polygonsM[0].map(([e, n]) => offsetToLatLon(origin, p.eastM + e, p.northM + n)).map((q) => [Number(q.lon.toFixed(8)), Number(q.lat.toFixed(8))]);
+      ring.push(ring[0]);
+      return {
+        type: 'Feature',
+        geometry: { type: 'Point', coordinates: [Number(c.lon.toFixed(8)), Number(c.lat.toFixed(8))] },
+        properties: {
+          id: p.id, kind: p.kind, layout: p.layout, species: p.species, description: p.description,
+          heads: p.kind === 'poppy' ? info.heads : 0, areaM2: Number(info.areaM2.toFixed(2)),
+          radiusM: Number(Math.sqrt(info.areaM2 / Math.PI).toFixed(2)),
+          outline: { type: 'Polygon', coordinates: [ring] },
+          frames: spec.frames.filter((f) => f.plots.some((q) => q.id === p.id)).map((f) => path.basename(f.src)),
+        },
+      };
+    }),
+  };
+  fs.writeFileSync(path.join(out, 'truth.geojson'), `${JSON.stringify(truth, null, 1)}\n`);
+  const flight = {
+    name: 'Demo flight — Yunnan (real DJI frames with planted plots)',
+    groundElevationM: DEMO_GROUND_ELEVATION_M,
+    camera: 'DJI FC300S (Phantom 3 Advanced)',
+    seed: DEMO_SEED,
+    source: 'pierotofy/drone_dataset_brighton_beach images/DJI_0024–0029.JPG (BSD-2-Clause)',
+    frames: frames.map((f) => ({ file: path.basename(f.out), lat: f.lat, lon: f.lon, gimbalYawDeg: f.gimbalYawDeg, relativeAltitudeM: f.relativeAltitudeM })),
   };
   fs.writeFileSync(path.join(out, 'flight.json'), `${JSON.stringify(flight, null, 2)}\n`);
-  console.log(`${plan.length} frames ${width}×${height}, ${(total / 1e6).toFixed(1)} MB, written to ${out}`);
+  console.log(`${frames.length} frames, ${(total / 1e6).toFixed(1)} MB, ${plots.length} plantings, written to ${out}`);
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname)) {
-  main().catch((err) => {
-    console.error(err);
-    process.exit(1);
-  });
-}
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -4,25 +4,24 @@ import { cameraModel } from '../src/pipeline/camera.js';
 import { distanceM } from '../src/pipeline/geodesy.js';
 import { latLonToPixel, locatePixel } from '../src/pipeline/groundPosition.js';
 import { readMetadata } from '../src/pipeline/metadata.js';
+import { isPetalColour } from '../src/pipeline/colourGate.js';
 import { demoFrames, demoTruth, median } from './helpers/demoFlight.js';
 
-/** Red/pink petals, or white ones: what a drawn flower head looks like after blur and JPEG. */
-function isFlowerPixel(r: number, g: number, b: number): boolean {
-  return (r > 150 && r - g > 60) || (r > 205 && g > 205 && b > 205);
-}
+/** Petal colours (red, pink, mauve, purple, white) as the colour gate defines them. */
+const isFlowerPixel = isPetalColour;
 
 describe('demo flight location accuracy with exact metadata', () => {
   const frames = demoFrames();
   const truth = demoTruth();
 
-  it('has 10 DJI frames with GPS, RelativeAltitude and gimbal yaw read back from EXIF/XMP', async () => {
-    expect(frames.length).toBe(10);
+  it('has 6 DJI frames with GPS, RelativeAltitude and gimbal yaw read back from EXIF/XMP', async () => {
+    expect(frames.length).toBe(6);
     for (const f of frames) {
       const m = await readMetadata(f);
-      expect(m).toMatchObject({ make: 'DJI', model: 'FC300X', width: 4000, height: 3000 });
+      expect(m).toMatchObject({ make: 'DJI', model: 'FC300S', width: 4000, height: 2250 });
       expect(m.gps).not.toBeNull();
       expect(m.relativeAltitudeM).toBeGreaterThan(39);
-      expect(m.gimbal.pitchDeg).toBe(-90);
+      expect(m.gimbal.pitchDeg).toBeLessThan(-89);
       expect(cameraModel(m).precise).toBe(true);
     }
   });
@@ -35,7 +34,7 @@ describe('demo flight location accuracy with exact metadata', () => {
       const gsdM = camera.gsdCmPerPx! / 100;
       for (const t of truth.filter((x) => x.kind === 'poppy')) {
         const px = latLonToPixel(camera, t)!;
-        const half = Math.ceil((t.radiusM + 1) / gsdM);
+        const half = Math.ceil((t.radiusM + 0.5) / gsdM);
         if (px.x - half < 0 || px.y - half < 0 || px.x + half > camera.width || px.y + half > camera.height) continue;
         const back = locatePixel(camera, px.x, px.y)!;
         roundTrip.push(distanceM(back, t));
@@ -56,7 +55,7 @@ describe('demo flight location accuracy with exact metadata', () => {
             }
           }
         }
-        expect(n, `${t.id} flowers visible in ${f}`).toBeGreaterThan(50);
+        expect(n, `${t.id} flowers visible in ${f}`).toBeGreaterThan(20);
         const found = locatePixel(camera, left + sx / n + 0.5, top + sy / n + 0.5)!;
         drawn.push(distanceM(found, t));
       }

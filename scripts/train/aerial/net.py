@@ -2,8 +2,8 @@
 
 Input: float32 RGB 0-255, N×3×H×W with H and W multiples of 8 (normalisation happens inside the graph).
 Output: `features` N×C×H/8×W/8 (what the head reads; stored per detection for retraining) and `maps`
-N×3×H/8×W/8 = head(features): poppy presence logit, poppy heads per cell (raw, softplus → count), other flower
-heads per cell (raw). The server applies the head from the manifest itself, so a retrained head needs no new graph.
+N×3×H/8×W/8 = head(features): poppy presence logit, poppy heads per cell (linear; max(0, ·) is the count), other flower
+heads per cell (likewise). The server applies the head from the manifest itself, so a retrained head needs no new graph.
 """
 import json
 import os
@@ -30,9 +30,9 @@ class AerialNet(nn.Module):
             nn.Conv2d(24 + 32, c, 1), nn.ReLU6(inplace=True),
             nn.Conv2d(c, c, 3, padding=2, dilation=2), nn.ReLU6(inplace=True))
         self.head = nn.Conv2d(c, 3, 1)
-        with torch.no_grad():  # start near the priors: few cells hold flowers (a zero start saturates softplus/sigmoid)
+        with torch.no_grad():  # start near the priors: few cells hold flowers
             self.head.weight.mul_(0.1)
-            self.head.bias.copy_(torch.tensor([-2.0, -3.0, -3.0]))
+            self.head.bias.copy_(torch.tensor([-2.0, 0.0, 0.0]))
         self.register_buffer('mean', torch.tensor(CONFIG['mean']).view(1, 3, 1, 1) * 255)
         self.register_buffer('std', torch.tensor(CONFIG['std']).view(1, 3, 1, 1) * 255)
 

@@ -3,7 +3,7 @@
 
     /usr/bin/python3 scripts/train/aerial/train_aerial.py --train .cache/aerial/train.npz --val .cache/aerial/val.npz
 
-Loss: presence (BCE, positives weighted) + poppy and other head densities (MSE on the per-cell maps, blurred
+Loss: presence (BCE, positives weighted) + poppy and other head densities (linear; MSE on the per-cell maps, blurred
 3×3 so a head need not land in one exact cell, plus the relative error of each sample's total: the count is what
 the product reports). The schedule runs by steps or by --time-budget-s, whichever ends first (annealed either way).
 """
@@ -53,7 +53,9 @@ def batch(images, targets, idx, crop, rnd, train):
 
 def losses(maps, y):
     pres = F.binary_cross_entropy_with_logits(maps[:, 0], y[:, 2], pos_weight=torch.tensor(4.0))
-    dens = F.softplus(maps[:, 1:3])
+    # heads per cell are linear in the features (served as max(0, ·)): a saturating activation would let the empty
+    # background push the density to where its gradient vanishes
+    dens = maps[:, 1:3]
     target = blur(y[:, 0:2])
     cell = F.mse_loss(dens, target) * 20
     tot_p, tot_t = dens.sum((2, 3)), y[:, 0:2].sum((2, 3))
@@ -70,7 +72,7 @@ def validate(model, images, targets):
         _, maps = model(x)
         ps.append(torch.sigmoid(maps[:, 0]).flatten())
         ts.append(y[:, 2].flatten())
-        cp.append(F.softplus(maps[:, 1]).sum((1, 2)))
+        cp.append(maps[:, 1].clamp(min=0).sum((1, 2)))
         ct.append(y[:, 0].sum((1, 2)))
     p, t = torch.cat(ps), torch.cat(ts)
     cp, ct = torch.cat(cp), torch.cat(ct)

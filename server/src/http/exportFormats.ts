@@ -41,15 +41,21 @@ export function toGeoJson(rows: ExportRow[]): string {
 
 export const CSV_COLUMNS = [
   'id', 'lat', 'lon', 'errorRadiusM', 'score', 'status', 'frames', 'source', 'flightId', 'flightName', 'topLabel',
-  'modelVersion', 'firstSeenAt', 'reviewedAt', 'reviewedBy', 'note',
+  'modelVersion', 'firstSeenAt', 'reviewedAt', 'reviewedBy', 'note', 'areaM2', 'estimatedHeads', 'outlineWkt',
 ] as const;
+
+/** A GeoJSON polygon as WKT (what GIS tools read from a CSV column). */
+export function polygonWkt(p: Site['outline']): string {
+  if (!p) return '';
+  return `POLYGON((${p.coordinates[0].map(([lon, lat]) => `${round(lon, 8)} ${round(lat, 8)}`).join(', ')}))`;
+}
 
 export function toCsv(rows: ExportRow[]): string {
   return stringify(
     rows.map((s) => [
       s.id, round(s.lat, 8), round(s.lon, 8), round(s.errorRadiusM, 2), round(s.score, 4), s.status, s.frames, s.source,
       s.flightId ?? '', csvSafe(s.flightName), csvSafe(s.topLabel), csvSafe(s.modelVersion), s.firstSeenAt,
-      s.reviewedAt ?? '', csvSafe(s.reviewedBy), csvSafe(s.note),
+      s.reviewedAt ?? '', csvSafe(s.reviewedBy), csvSafe(s.note), s.areaM2 ?? '', s.estimatedHeads ?? '', polygonWkt(s.outline),
     ]),
     { header: true, columns: [...CSV_COLUMNS], bom: true, record_delimiter: 'windows' },
   );
@@ -67,8 +73,10 @@ export function toKml(rows: ExportRow[], title: string, lang: ExportLang = 'en')
         <Data name="errorRadiusM"><value>${s.errorRadiusM.toFixed(2)}</value></Data>
         <Data name="frames"><value>${s.frames}</value></Data>
         <Data name="firstSeenAt"><value>${xmlEscape(s.firstSeenAt)}</value></Data>
+        <Data name="areaM2"><value>${s.areaM2 ?? ''}</value></Data>
+        <Data name="estimatedHeads"><value>${s.estimatedHeads ?? ''}</value></Data>
       </ExtendedData>
-      <Point><coordinates>${round(s.lon, 8)},${round(s.lat, 8)},0</coordinates></Point>
+      ${kmlGeometry(s)}
     </Placemark>`,
     )
     .join('\n');
@@ -85,6 +93,13 @@ ${placemarks}
   </Document>
 </kml>
 `;
+}
+
+function kmlGeometry(s: ExportRow): string {
+  const point = `<Point><coordinates>${round(s.lon, 8)},${round(s.lat, 8)},0</coordinates></Point>`;
+  if (!s.outline) return point;
+  const ring = s.outline.coordinates[0].map(([lon, lat]) => `${round(lon, 8)},${round(lat, 8)},0`).join(' ');
+  return `<MultiGeometry>${point}<Polygon><outerBoundaryIs><LinearRing><coordinates>${ring}</coordinates></LinearRing></outerBoundaryIs></Polygon></MultiGeometry>`;
 }
 
 export function toGpx(rows: ExportRow[], title: string, lang: ExportLang = 'en'): string {

@@ -6,7 +6,6 @@ import { planWindows, type CellMaps, type DenseModel, type RawRgb, type Window }
 
 export class AerialModelError extends Error {}
 
-const softplus = (v: number) => (v > 20 ? v : Math.log1p(Math.exp(v)));
 const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
 
 /** Applies a head to stored per-cell features (also what retraining evaluates). */
@@ -21,7 +20,7 @@ export function applyHead(head: AerialHead, f: ArrayLike<number>, offset: number
     b += w1[k] * v;
     c += w2[k] * v;
   }
-  return { presence: sigmoid(a), poppyHeads: softplus(b), otherHeads: softplus(c) };
+  return { presence: sigmoid(a), poppyHeads: Math.max(0, b), otherHeads: Math.max(0, c) };
 }
 
 /**

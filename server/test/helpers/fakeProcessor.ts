@@ -41,7 +41,7 @@ export function fakeProcessor(opts: {
         box,
         centre: { x: box.x + box.w / 2, y: box.y + box.h / 2 },
         score: d.score,
-        top: [{ label: 'poppy_flowers', score: d.score }],
+        top: [{ label: 'papaver_somniferum', score: d.score }],
         outlinePx: [],
         areaM2: 4,
         estimatedHeads: 60,

@@ -16,6 +16,10 @@ export interface SiteProps {
   firstSeenAt?: string | null;
   version: number;
   note?: string | null;
+  /** aerial plots: the largest view of the plot any frame had (null for phone snaps and old models) */
+  areaM2?: number | null;
+  estimatedHeads?: number | null;
+  outline?: { type: 'Polygon'; coordinates: number[][][] } | null;
 }
 
 export interface SiteFeature {

@@ -6,11 +6,12 @@ import { fieldStrings } from './strings/field.js';
 import { errorStrings } from './strings/errors.js';
 import { adminStrings } from './strings/admin.js';
 import { helpStrings } from './strings/help.js';
+import { plotStrings } from './strings/plot.js';
 
 export type Lang = 'en' | 'zh';
 export type Entry = { en: string; zh: string };
 
-const dictionary: Record<string, Entry> = { ...commonStrings, ...errorStrings, ...adminStrings, ...helpStrings, ...reviewStrings, ...snapStrings, ...fieldStrings };
+const dictionary: Record<string, Entry> = { ...commonStrings, ...errorStrings, ...adminStrings, ...helpStrings, ...reviewStrings, ...snapStrings, ...fieldStrings, ...plotStrings };
 
 const STORAGE_KEY = 'poppywatch.lang';
 let current: Lang = detectLang();

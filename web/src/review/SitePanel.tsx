@@ -6,6 +6,7 @@ import { formatCoord, formatScore, formatTime } from './format.js';
 import { FrameWithBox } from './FrameWithBox.js';
 import { labelName } from './labels.js';
 import { ZoomViewer } from './ZoomViewer.js';
+import { PlotEstimate } from './PlotEstimate.js';
 
 interface Props {
   site: SiteFeature;
@@ -51,6 +52,8 @@ export function SitePanel({ site, detail, labels, flightName, note, onNote, posi
         </span>
         <span className="muted">{t('review.detail.poppyScore')}</span>
       </div>
+
+      <PlotEstimate areaM2={p.areaM2} estimatedHeads={p.estimatedHeads} />
 
       {p.source === 'phone' && (
         <section className="phone">
