@@ -165,6 +165,13 @@ describe.runIf(missing.length === 0)('field tasks and season figures in chromium
     expect(pdf.status()).toBe(200);
     const body = (await pdf.body()).toString('latin1');
     expect((body.match(/\/Type \/Page\b/g) ?? []).length).toBe(2);
+    // the eradication recorded on the phone above, with its count and evidence photo
+    await page.selectOption('[data-testid="field-state-filter"]', 'all');
+    await page.click(`tr[data-site-id="${near[1]}"] [data-testid="history-toggle"]`);
+    await page.waitForSelector('[data-testid="field-history"] img');
+    const history = await page.textContent('[data-testid="field-history"]');
+    expect(history).toMatch(/assigned.*eradicated.*57 plants.*pulled and burnt on site/s);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'field-tasks-history.png'), fullPage: true });
     await context.close();
   });
 

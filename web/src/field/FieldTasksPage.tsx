@@ -4,6 +4,7 @@ import type { FeatureCollection, Flight, SiteFeature } from '../api/types.js';
 import { errorOf } from '../i18n/errors.js';
 import { t } from '../i18n/index.js';
 import type { FieldTaskRow } from '../snap/tasks/TasksTab.js';
+import { FieldHistory } from './FieldHistory.js';
 import './fieldTasks.css';
 
 type StateFilter = 'open' | 'all';
@@ -51,6 +52,7 @@ export function FieldTasksPage({ flights }: { flights: Flight[] }) {
   const [note, setNote] = useState('');
   const [message, setMessage] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [expanded, setExpanded] = useState<number | null>(null);
 
   const load = useCallback(async () => {
     const q = flight ? `&flight=${flight}` : '';
@@ -177,20 +179,32 @@ export function FieldTasksPage({ flights }: { flights: Flight[] }) {
             </tr>
           </thead>
           <tbody>
-            {shown.map((r) => (
+            {shown.map((r) => [
               <tr key={r.siteId} data-site-id={r.siteId}>
                 <td>
                   <input type="checkbox" checked={selected.has(r.siteId)} onChange={() => toggle(r.siteId)} aria-label={t('field.siteLabel', { id: r.siteId })} />
                 </td>
-                <td>#{r.siteId}</td>
+                <td>
+                  <button type="button" className="link" aria-expanded={expanded === r.siteId} onClick={() => setExpanded(expanded === r.siteId ? null : r.siteId)} data-testid="history-toggle">
+                    #{r.siteId}
+                  </button>
+                </td>
                 <td>{flightName(r.flightId)}</td>
                 <td>{r.score.toFixed(2)}</td>
                 <td>{r.state === 'none' ? t('fieldPage.notAssigned') : t(`field.state.${r.state}`)}</td>
                 <td>{r.assignee ?? ''}</td>
                 <td>{r.dueDate ?? ''}</td>
                 <td>{r.plantsCounted ?? ''}</td>
-              </tr>
-            ))}
+              </tr>,
+              expanded === r.siteId && (
+                <tr key={`${r.siteId}-history`} className="field-history-row">
+                  <td />
+                  <td colSpan={7}>
+                    <FieldHistory siteId={r.siteId} />
+                  </td>
+                </tr>
+              ),
+            ])}
           </tbody>
         </table>
       )}

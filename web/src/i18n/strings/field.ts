@@ -73,6 +73,9 @@ export const fieldStrings: Record<string, Entry> = {
   'fieldPage.site': { en: 'Site', zh: '站点' },
   'fieldPage.score': { en: 'Score', zh: '分数' },
   'fieldPage.state': { en: 'Field state', zh: '核查状态' },
+  'fieldPage.noHistory': { en: 'No field work recorded yet.', zh: '尚无核查记录。' },
+  'fieldPage.plants': { en: '{n} plants', zh: '{n} 株' },
+  'fieldPage.photo': { en: 'Evidence photo', zh: '证据照片' },
   'fieldPage.notAssigned': { en: 'not assigned', zh: '未分派' },
 
   'dash.title': { en: 'Season figures', zh: '本季数据' },
