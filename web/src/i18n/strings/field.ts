@@ -80,7 +80,6 @@ export const fieldStrings: Record<string, Entry> = {
 
   'dash.title': { en: 'Season figures', zh: '本季数据' },
   'app.season': { en: 'Season', zh: '本季数据' },
-  'dash.nav': { en: 'Season', zh: '本季数据' },
   'dash.from': { en: 'From', zh: '开始日期' },
   'dash.to': { en: 'To', zh: '结束日期' },
   'dash.flight': { en: 'Flight', zh: '航次' },
