@@ -139,6 +139,19 @@ describe.runIf(missing.length === 0)('field tasks and season figures in chromium
     await page.click('.lang-switch button[lang="zh-CN"]');
     expect(await page.textContent('[data-testid="tasks-tab"]')).toMatch(/已分派|记录核查结果/);
     await page.screenshot({ path: path.join(ARTIFACTS, 'field-3-sent-zh.png'), fullPage: true });
+    await page.click('.lang-switch button[lang="en"]');
+
+    // Opened with no network at all (the service worker's copy of the page): the list kept on the phone is there.
+    await page.evaluate(async () => {
+      await navigator.serviceWorker.ready;
+      if (!navigator.serviceWorker.controller) await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
+    });
+    await context.setOffline(true);
+    await page.reload();
+    await page.click('[data-testid="tab-tasks"]');
+    await page.waitForSelector('[data-testid="tasks-error"]');
+    expect(await page.textContent('[data-testid="tasks-error"]')).toMatch(/list kept on this phone/);
+    expect(await page.$$eval('[data-testid="task"]', (els) => els.map((e) => Number(e.getAttribute('data-site-id'))))).toEqual([near[0]]);
     await context.close();
   });
 
