@@ -78,7 +78,7 @@ describe('item 6: a login flood does not starve file I/O', () => {
     expect(busy[0].body.error).toBe('busy');
     expect(busy[0].headers['retry-after']).toBe('1');
     expect(answers.every((a) => [401, 503].includes(a.status))).toBe(true);
-    expect(ms).toBeLessThan(2000);
+    expect(ms).toBeLessThan(3000); // seconds before the cap (7.4 s in the red-team run); generous for a loaded machine
   });
 
   it('the gate runs at most N at once and refuses past its queue', async () => {
