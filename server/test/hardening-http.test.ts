@@ -181,6 +181,9 @@ describe('item 14: ids, numbers and names', () => {
       const r = await srv.fetch(`/api/flights/${encodeURIComponent(bad)}`);
       expect(r.status, bad).toBe(400);
     }
+    for (const q of ['siteId=0x1', 'flightId=1e0', 'limit=1.0', 'siteId=1&limit=10']) {
+      expect((await srv.fetch(`/api/audit?${q}`)).status, q).toBe(q.startsWith('siteId=1&') ? 200 : 400);
+    }
   });
 
   it('refuses hex and exponent numbers for snap positions', async () => {

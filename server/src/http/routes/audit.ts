@@ -3,15 +3,16 @@ import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 import { requireRole } from '../../auth/middleware.js';
 import { AUDIT_ACTIONS, type AuditRecord, type AuditRepo } from '../../store/audit.js';
-import { parse } from '../validate.js';
+import { POSITIVE_ID } from '../text.js';
+import { idParam, parse } from '../validate.js';
 
 const ISO_DATE = /^\d{4}-\d\d-\d\d(T\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)?)?$/;
 
 const realDate = (v: string) => !Number.isNaN(Date.parse(v));
 
 const QuerySchema = z.object({
-  siteId: z.coerce.number().int().positive().optional(),
-  flightId: z.coerce.number().int().positive().optional(),
+  siteId: idParam.optional(),
+  flightId: idParam.optional(),
   action: z.enum(AUDIT_ACTIONS).optional(),
   username: z.string().trim().min(1).max(200).optional(),
   // a date (YYYY-MM-DD) or an ISO date-time; a date-only `to` includes that whole day
@@ -22,7 +23,7 @@ const QuerySchema = z.object({
     .refine(realDate, 'to is not a real date')
     .transform((v) => new Date(/^\d{4}-\d\d-\d\d$/.test(v) ? Date.parse(v) + 86_400_000 : Date.parse(v)).toISOString())
     .optional(),
-  limit: z.coerce.number().int().min(1).max(100_000).optional(),
+  limit: z.string().regex(POSITIVE_ID, 'limit must be a whole number').transform(Number).pipe(z.number().max(100_000)).optional(),
 });
 
 // A cell starting with = + - @ (or tab/CR) is run as a formula by spreadsheets; prefix it so it stays text.
