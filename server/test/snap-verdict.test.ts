@@ -32,13 +32,31 @@ describe('decideVerdict', () => {
     expect(no.advice).toEqual(['carry_on_logged']);
   });
 
-  it('is only uncertain when the score passes but the best match is not a poppy (and poppy is not the majority)', () => {
+  it('never says poppy when the best match shown is another plant (issue 11: "daisy" answered "poppy")', () => {
     const v = decideVerdict([{ label: 'sunflower', score: 0.55 }, { label: 'opium_poppy', score: 0.45 }], 0.45, { ...manifest, thresholds: { closeup: 0.1, closeupUncertainLow: 0.05, droneTile: 0.5 } });
     expect(v.verdict).toBe('uncertain');
     expect(v.reasons).toEqual(['score_above_poppy_threshold', 'best_match_not_poppy']);
-    // a poppy majority is poppy whatever ranks first
+    // even a poppy majority spread over several poppy labels: the officer sees "sunflower" first, an expert decides
     const w = decideVerdict([{ label: 'sunflower', score: 0.4 }, { label: 'opium_poppy', score: 0.35 }, { label: 'poppy_plot_aerial', score: 0.25 }], 0.6, manifest);
-    expect(w.verdict).toBe('poppy');
+    expect(w.verdict).toBe('uncertain');
+    expect(w.top[0].poppy).toBe(false);
+    const x = decideVerdict([{ label: 'opium_poppy', score: 0.6 }, { label: 'sunflower', score: 0.4 }], 0.6, manifest);
+    expect(x.verdict).toBe('poppy');
+  });
+
+  it('keeps the low end of the uncertain band for photos whose closest labels include a poppy-family plant', () => {
+    const rose = { id: 'rose', en: 'Rose', zh: '玫瑰', group: 'other' as const, kind: 'closeup' as const };
+    const t = { ...manifest, labels: [...manifest.labels, rose], thresholds: { closeup: 0.1, closeupUncertainLow: 0.005, droneTile: 0.5 } };
+    const shown = decideVerdict([{ label: 'sunflower', score: 0.9 }, { label: 'corn_poppy', score: 0.01 }], 0.01, t);
+    expect(shown.verdict).toBe('uncertain');
+    const none = decideVerdict([{ label: 'sunflower', score: 0.9 }, { label: 'daisy', score: 0.06 }, { label: 'rose', score: 0.03 }, { label: 'opium_poppy', score: 0.01 }], 0.01, t);
+    expect(none.top.map((l) => l.label)).not.toContain('opium_poppy');
+    expect(none.verdict).toBe('not_poppy');
+    expect(none.reasons).toEqual(['score_in_uncertain_band', 'no_poppy_among_closest']);
+    // higher in the band it stays uncertain whatever is shown
+    const high = decideVerdict([{ label: 'sunflower', score: 0.9 }, { label: 'daisy', score: 0.05 }, { label: 'rose', score: 0.045 }, { label: 'opium_poppy', score: 0.04 }], 0.04, t);
+    expect(high.top.map((l) => l.label)).not.toContain('opium_poppy');
+    expect(high.verdict).toBe('uncertain');
   });
 
   it('never answers a plain "not poppy" when a poppy-family look-alike ranks first', () => {
