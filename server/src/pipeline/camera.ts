@@ -50,8 +50,11 @@ export interface ScanOptions {
 
 /** The coarsest scan resolution (cm/px) allowed for a frame of this size: bounds both the enlargement and the megapixels. */
 export function maxScanGsdCmPerPx(width: number, height: number, modelGsdCmPerPx: number): number {
-  const byPixels = Math.sqrt((MAX_SCAN_MEGAPIXELS * 1e6) / Math.max(1, width * height));
-  return modelGsdCmPerPx * Math.min(MAX_UPSCALE, byPixels);
+  const limit = MAX_SCAN_MEGAPIXELS * 1e6;
+  let k = Math.min(MAX_UPSCALE, Math.sqrt(limit / Math.max(1, width * height)));
+  // the resampled size is rounded to whole pixels, which may round it just over the cap: step back until it fits
+  for (let i = 0; i < 50 && Math.round(width * k) * Math.round(height * k) > limit; i++) k *= 1 - 1e-4;
+  return modelGsdCmPerPx * k;
 }
 
 /** Resampled size of a frame scanned at `scanGsd` for a model at `modelGsd` (as the tile plan rounds it). */
