@@ -23,6 +23,8 @@ import { accountRouter } from './http/routes/account.js';
 import { fieldRouter } from './http/routes/field.js';
 import { taskSheetsRouter } from './http/routes/taskSheets.js';
 import { seasonRouter } from './http/routes/season.js';
+import { modelsRouter } from './http/routes/models.js';
+import type { AerialModels } from './learning/aerialModels.js';
 import { webRouter } from './http/web.js';
 import { checkOrigin, securityHeaders } from './http/transportSecurity.js';
 import { requestTimeouts } from './http/requestTimeouts.js';
@@ -40,6 +42,8 @@ export interface AppDeps {
   events: JobEvents;
   /** open Server-Sent Event streams; main ends them on shutdown */
   sse: SseHub;
+  /** the aerial model's versions (retrain, promote); main passes one wired to the frame threads */
+  models?: AerialModels;
 }
 
 /**
@@ -60,6 +64,7 @@ const API_ROUTERS: ((deps: AppDeps) => Router)[] = [
   taskSheetsRouter,
   exportsRouter,
   seasonRouter,
+  modelsRouter,
   snapsRouter,
   basemapRouter,
   accountRouter,

@@ -6,17 +6,21 @@
 import os from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { AerialModel } from '../model/aerialModel.js';
+import type { AerialHead } from '../model/aerialManifest.js';
 import { detectFrame } from '../pipeline/detectFrame.js';
 import type { FlightOverrides } from '../pipeline/camera.js';
 
 export interface FrameThreadData {
   manifestPath: string;
   threads: number;
+  /** the promoted head, when it is not the manifest's own */
+  head?: AerialHead;
 }
 
-export type FrameThreadRequest = { id: number; file: string; overrides: FlightOverrides };
+export type FrameThreadRequest = { id: number; file: string; overrides: FlightOverrides } | { type: 'head'; head: AerialHead };
 export type FrameThreadReply =
   | { type: 'ready' }
+  | { type: 'head'; version: string }
   | { type: 'loadError'; message: string }
   | { id: number; ok: true; result: unknown }
   | { id: number; ok: false; message: string };
@@ -35,7 +39,7 @@ try {
 
 let model: AerialModel;
 try {
-  model = await AerialModel.load({ manifestPath: data.manifestPath, threads: data.threads });
+  model = await AerialModel.load({ manifestPath: data.manifestPath, threads: data.threads, head: data.head });
   port.postMessage({ type: 'ready' } satisfies FrameThreadReply);
 } catch (err) {
   port.postMessage({ type: 'loadError', message: (err as Error).message } satisfies FrameThreadReply);
@@ -44,8 +48,14 @@ try {
 
 // one frame at a time: the thread's CPU goes to onnxruntime, concurrency comes from more threads
 let chain: Promise<void> = Promise.resolve();
+// a new head (a promoted version) takes effect between frames: each frame's detections name the head that made them
 port.on('message', (req: FrameThreadRequest) => {
   chain = chain.then(async () => {
+    if ('type' in req) {
+      model.head = req.head;
+      port.postMessage({ type: 'head', version: req.head.version } satisfies FrameThreadReply);
+      return;
+    }
     try {
       const result = await detectFrame(req.file, req.overrides, model);
       port.postMessage({ id: req.id, ok: true, result } satisfies FrameThreadReply);

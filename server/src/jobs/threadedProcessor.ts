@@ -4,6 +4,7 @@ import type { FlightOverrides } from '../pipeline/camera.js';
 import type { FrameResult } from '../pipeline/detectFrame.js';
 import type { FrameThreadData, FrameThreadReply, FrameThreadRequest } from './frameThread.js';
 import type { FrameProcessor } from './worker.js';
+import type { AerialHead } from '../model/aerialManifest.js';
 
 const BOOT = new URL('./frameThread.boot.mjs', import.meta.url);
 
@@ -16,12 +17,13 @@ interface Pending {
 class FrameThread {
   private worker!: Worker;
   private pending = new Map<number, Pending>();
+  private headAcks: Array<() => void> = [];
   private nextId = 1;
   private closing = false;
   ready!: Promise<void>;
 
   constructor(
-    private readonly data: FrameThreadData,
+    private data: FrameThreadData,
     private readonly logger: Logger,
   ) {
     this.spawn();
@@ -44,6 +46,7 @@ class FrameThread {
     });
     this.ready.catch(() => undefined);
     worker.on('message', (m: FrameThreadReply) => {
+      if ('type' in m && m.type === 'head') this.headAcks.shift()?.();
       if (!('id' in m)) return;
       const p = this.pending.get(m.id);
       if (!p) return;
@@ -72,6 +75,16 @@ class FrameThread {
     });
   }
 
+  /** The thread uses `head` from its next frame on (and again after a restart). */
+  async setHead(head: AerialHead): Promise<void> {
+    this.data = { ...this.data, head };
+    await this.ready;
+    await new Promise<void>((resolve) => {
+      this.headAcks.push(resolve);
+      this.worker.postMessage({ type: 'head', head } satisfies FrameThreadRequest);
+    });
+  }
+
   async close(): Promise<void> {
     this.closing = true;
     await this.worker.terminate();
@@ -82,8 +95,8 @@ class FrameThread {
 export class ThreadedFrameProcessor {
   private constructor(private readonly threads: FrameThread[]) {}
 
-  static async start(opts: { manifestPath: string; ortThreads: number; count: number; logger: Logger }): Promise<ThreadedFrameProcessor> {
-    const threads = Array.from({ length: Math.max(1, opts.count) }, () => new FrameThread({ manifestPath: opts.manifestPath, threads: opts.ortThreads }, opts.logger));
+  static async start(opts: { manifestPath: string; ortThreads: number; count: number; logger: Logger; head?: AerialHead }): Promise<ThreadedFrameProcessor> {
+    const threads = Array.from({ length: Math.max(1, opts.count) }, () => new FrameThread({ manifestPath: opts.manifestPath, threads: opts.ortThreads, head: opts.head }, opts.logger));
     try {
       await Promise.all(threads.map((t) => t.ready));
     } catch (err) {
@@ -97,6 +110,11 @@ export class ThreadedFrameProcessor {
     const t = this.threads.reduce((a, b) => (b.load < a.load ? b : a));
     return t.process(file, overrides);
   };
+
+  /** Every thread makes its next frames with `head` (a promoted or rolled-back version). */
+  async setHead(head: AerialHead): Promise<void> {
+    await Promise.all(this.threads.map((t) => t.setHead(head)));
+  }
 
   async close(): Promise<void> {
     await Promise.all(this.threads.map((t) => t.close()));

@@ -17,6 +17,8 @@ export const AUDIT_ACTIONS = [
   'flight_created',
   'flight_changed',
   'field',
+  'model_retrained',
+  'model_promoted',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

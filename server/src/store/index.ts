@@ -13,6 +13,7 @@ import { createSessionsRepo } from './sessions.js';
 import { createTokensRepo } from './tokens.js';
 import { createAuditRepo } from './audit.js';
 import { createFieldRepo } from './field.js';
+import { createModelVersionsRepo } from './modelVersions.js';
 
 export interface StoreContext {
   db: Db;
@@ -34,6 +35,7 @@ function createRepos(ctx: StoreContext) {
     tokens: createTokensRepo(ctx),
     audit: createAuditRepo(ctx),
     field: createFieldRepo(ctx),
+    modelVersions: createModelVersionsRepo(ctx),
   };
 }
 

@@ -1,0 +1,126 @@
+import type { StoreContext } from './index.js';
+
+/** A retrained head (table model_versions; the head itself is in the version's file). */
+export interface ModelVersionRecord {
+  version: string;
+  kind: 'aerial';
+  baseVersion: string;
+  baseSha256: string;
+  parentVersion: string;
+  file: string;
+  fileSha256: string;
+  createdAt: string;
+  createdBy: string | null;
+  summary: unknown;
+  report: unknown;
+  losesRecall: boolean;
+}
+
+export interface ModelPromotion {
+  id: number;
+  version: string;
+  previousVersion: string;
+  at: string;
+  userId: number | null;
+  username: string | null;
+  rescored: unknown;
+}
+
+interface VersionRow {
+  version: string;
+  kind: 'aerial';
+  base_version: string;
+  base_sha256: string;
+  parent_version: string;
+  file: string;
+  file_sha256: string;
+  created_at: string;
+  created_by: string | null;
+  summary_json: string;
+  report_json: string;
+  loses_recall: number;
+}
+
+interface PromotionRow {
+  id: number;
+  version: string;
+  previous_version: string;
+  at: string;
+  user_id: number | null;
+  username: string | null;
+  rescored_json: string;
+}
+
+const toVersion = (r: VersionRow): ModelVersionRecord => ({
+  version: r.version,
+  kind: r.kind,
+  baseVersion: r.base_version,
+  baseSha256: r.base_sha256,
+  parentVersion: r.parent_version,
+  file: r.file,
+  fileSha256: r.file_sha256,
+  createdAt: r.created_at,
+  createdBy: r.created_by,
+  summary: JSON.parse(r.summary_json),
+  report: JSON.parse(r.report_json),
+  losesRecall: r.loses_recall === 1,
+});
+
+const toPromotion = (r: PromotionRow): ModelPromotion => ({
+  id: r.id,
+  version: r.version,
+  previousVersion: r.previous_version,
+  at: r.at,
+  userId: r.user_id,
+  username: r.username,
+  rescored: JSON.parse(r.rescored_json),
+});
+
+export function createModelVersionsRepo({ db }: StoreContext) {
+  const insert = db.prepare(`INSERT INTO model_versions (version, kind, base_version, base_sha256, parent_version, file, file_sha256,
+      created_at, created_by, summary_json, report_json, loses_recall)
+    VALUES (@version, 'aerial', @baseVersion, @baseSha256, @parentVersion, @file, @fileSha256, @createdAt, @createdBy, @summary, @report, @losesRecall)`);
+  const byVersion = db.prepare("SELECT * FROM model_versions WHERE kind = 'aerial' AND version = ?");
+  const all = db.prepare("SELECT * FROM model_versions WHERE kind = 'aerial' ORDER BY created_at, version");
+  const localNumbers = db.prepare("SELECT version FROM model_versions WHERE kind = 'aerial' AND base_version = ?");
+  const promote = db.prepare(`INSERT INTO model_promotions (kind, version, previous_version, at, user_id, username, rescored_json)
+    VALUES ('aerial', @version, @previousVersion, @at, @userId, @username, @rescored)`);
+  const latestPromotion = db.prepare("SELECT * FROM model_promotions WHERE kind = 'aerial' ORDER BY id DESC LIMIT 1");
+  const promotions = db.prepare("SELECT * FROM model_promotions WHERE kind = 'aerial' ORDER BY id DESC LIMIT ?");
+
+  return {
+    add(v: Omit<ModelVersionRecord, 'kind'>): ModelVersionRecord {
+      insert.run({ ...v, summary: JSON.stringify(v.summary), report: JSON.stringify(v.report), losesRecall: v.losesRecall ? 1 : 0 });
+      return toVersion(byVersion.get(v.version) as VersionRow);
+    },
+    get(version: string): ModelVersionRecord | null {
+      const r = byVersion.get(version) as VersionRow | undefined;
+      return r ? toVersion(r) : null;
+    },
+    list(): ModelVersionRecord[] {
+      return (all.all() as VersionRow[]).map(toVersion);
+    },
+    /** The next free `<base>+local.N`. */
+    nextLocalVersion(baseVersion: string): string {
+      const prefix = `${baseVersion}+local.`;
+      const taken = (localNumbers.all(baseVersion) as { version: string }[])
+        .map((r) => (r.version.startsWith(prefix) ? Number(r.version.slice(prefix.length)) : 0))
+        .filter(Number.isFinite);
+      return `${prefix}${Math.max(0, ...taken) + 1}`;
+    },
+    recordPromotion(p: Omit<ModelPromotion, 'id'>): ModelPromotion {
+      const r = promote.run({ ...p, rescored: JSON.stringify(p.rescored) });
+      return { ...p, id: Number(r.lastInsertRowid) };
+    },
+    /** The version that makes new detections, or null for the shipped head. */
+    activeVersion(): string | null {
+      const r = latestPromotion.get() as PromotionRow | undefined;
+      return r ? r.version : null;
+    },
+    promotions(limit = 100): ModelPromotion[] {
+      return (promotions.all(limit) as PromotionRow[]).map(toPromotion);
+    },
+  };
+}
+
+export type ModelVersionsRepo = ReturnType<typeof createModelVersionsRepo>;
