@@ -75,6 +75,10 @@ const matrix = (): Row[] => [
   { method: 'GET', path: '/api/exports/tasks.pdf?sites=999999', route: '/exports/tasks.pdf', access: 'reviewer' },
   { method: 'GET', path: '/api/stats/season', route: '/stats/season', access: 'reviewer' },
   { method: 'GET', path: '/api/stats/season.csv', route: '/stats/season.csv', access: 'reviewer' },
+  { method: 'GET', path: '/api/models', route: '/models', access: 'admin' },
+  { method: 'POST', path: '/api/models/aerial/retrain', route: '/models/aerial/retrain', access: 'admin' },
+  { method: 'GET', path: '/api/models/aerial/retrain/00000000-0000-4000-8000-000000000000', route: '/models/aerial/retrain/:id', access: 'admin' },
+  { method: 'POST', path: '/api/models/aerial/1.0.0/promote', route: '/models/aerial/:version/promote', access: 'admin' },
 ];
 
 async function hit(row: Row, token: string | null): Promise<number> {
