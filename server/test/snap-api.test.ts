@@ -341,11 +341,13 @@ describe.runIf(manifestPath)('POST /api/snaps', () => {
       const site = sites.features.find((f: { properties: { id: number } }) => f.properties.id === r.body.siteId);
       expect(site).toBeDefined();
       expect(site.geometry.coordinates).toEqual([gps!.longitude, gps!.latitude]);
-      expect(site.properties).toMatchObject({ source: 'phone', status: 'pending', flightId: null, note: 'field edge' });
+      // the officer's note belongs to the snap; the site's note is the reviewer's, empty until they write one
+      expect(site.properties).toMatchObject({ source: 'phone', status: 'pending', flightId: null, note: null });
       expect(site.properties.score).toBeCloseTo(r.body.poppyScore, 10);
 
       const detail = await (await fetch(`${srv.url}/api/sites/${r.body.siteId}`, { headers: srv.reviewer })).json();
       expect(detail.detections).toHaveLength(1);
+      expect(detail.snaps[0].note).toBe('field edge');
       expect(detail.detections[0].imageId).toBe(r.body.imageId);
 
       // the original is kept byte for byte

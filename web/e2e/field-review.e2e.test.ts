@@ -386,4 +386,114 @@ describe.runIf(chromiumAvailable() && DIST_BUILT && DEMO_FRAMES.length > 0)('fie
       await context.close();
     });
   });
+
+  describe('5. review and snap details', () => {
+    it('fits a 1366×768 laptop: note box, history and keys visible; the conflict says who; the end of the queue says so', async () => {
+      const { server, flightId } = field;
+      // a site with history, reviewed by someone else, shown first
+      const sites = (await (await server.fetch(`/api/sites?flight=${flightId}&status=pending`)).json()) as { features: { properties: { id: number; version: number; score: number } }[] };
+      const first = sites.features.sort((a, b) => b.properties.score - a.properties.score)[0].properties;
+      const { context, page } = await signIn(browser, 'reviewer', { viewport: { width: 1366, height: 768 } });
+      await login(page, server, 'reviewer');
+      await page.waitForSelector(`[data-testid="site-panel"][data-site-id="${first.id}"] [data-testid="frame-with-box"]`);
+      const visible = async (sel: string) =>
+        page.$eval(sel, (el) => {
+          const r = el.getBoundingClientRect();
+          return r.height > 0 && r.top >= 0 && r.bottom <= window.innerHeight && r.right <= window.innerWidth;
+        });
+      await shot(page, 'review-1366-first-en');
+      expect(await visible('[data-testid="note"]')).toBe(true);
+      expect(await visible('.key-hints')).toBe(true);
+
+      // someone else decides it meanwhile: the conflict names them
+      const other = await server.fetch(`/api/sites/${first.id}/review`, { method: 'POST', json: { decision: 'rejected', note: 'a field of onions', baseVersion: first.version } });
+      expect(other.status).toBe(200);
+      await page.keyboard.press('y');
+      await page.waitForSelector('[data-testid="conflict"]');
+      const who = server.store.sites.get(first.id)!.reviewedBy!;
+      expect(who).toBeTruthy();
+      expect(await page.textContent('[data-testid="conflict-title"]')).toContain(who);
+      expect(await page.textContent('[data-testid="conflict-by"]')).toBe(who);
+      await shot(page, 'conflict-1366-en');
+      await page.click('button:has-text("Keep their decision")');
+      await page.waitForSelector('[data-testid="conflict"]', { state: 'detached' });
+      // its history shows, with the note box, on the laptop screen
+      await page.click(`[data-testid="queue-row"] >> text=#${first.id}`).catch(() => undefined);
+      await page.selectOption('.filters select', String(flightId));
+      await page.click('.status-tabs label:has-text("All")');
+      await page.click(`[data-testid="queue-row"] >> text=#${first.id}`);
+      await page.waitForSelector('.history li');
+      expect(await visible('.history')).toBe(true);
+      expect(await visible('[data-testid="note"]')).toBe(true);
+      expect(await visible('.key-hints')).toBe(true);
+      await shot(page, 'review-1366-en');
+
+      // to the last site and one more: the page says the queue has ended
+      const total = Number((await page.textContent('.site-head .muted'))!.match(/of (\d+)/)![1]);
+      for (let i = 0; i < total + 1; i++) await page.keyboard.press('ArrowRight');
+      const end = page.locator('[data-testid="end-of-queue"]');
+      await end.waitFor();
+      expect(await end.textContent()).toMatch(/End of the queue/);
+      await page.keyboard.press('ArrowLeft');
+      await end.waitFor({ state: 'detached' });
+      await context.close();
+    });
+
+    it('keeps the officer\'s snap note apart from the reviewer\'s note', async () => {
+      const { server } = field;
+      const site = server.store.sites.create({
+        flightId: null, source: 'phone', lat: 24.9531, lon: 102.6194, errorRadiusM: 6, score: 0.99, frames: 1, bestDetectionId: null,
+        modelVersion: 'e2e', topLabel: 'corn_poppy', firstSeenAt: new Date().toISOString(),
+      });
+      server.store.snaps.insert({
+        userId: '0', username: 'otto.officer', idempotencyKey: null, sha256: 'b'.repeat(64), sizeBytes: 1, mime: 'image/jpeg', width: 1, height: 1,
+        imageId: null, detectionId: null, siteId: site.id, verdict: 'poppy', poppyScore: 0.99, lat: 24.9531, lon: 102.6194, locationSource: 'device',
+        accuracyM: 4, note: 'behind the school wall', takenAt: null, modelVersion: 'e2e', answer: () => ({}),
+      });
+      const { context, page } = await signIn(browser, 'reviewer');
+      await login(page, server, 'reviewer');
+      await page.waitForSelector(`[data-testid="site-panel"][data-site-id="${site.id}"]`);
+      await page.waitForSelector('[data-testid="officer-note"]');
+      expect(await page.textContent('[data-testid="officer-note"]')).toContain('behind the school wall');
+      expect(await page.inputValue('[data-testid="note"]')).toBe('');
+      await page.fill('[data-testid="note"]', 'photo shows corn poppy petals');
+      await page.keyboard.press('Escape');
+      await page.keyboard.press('y');
+      await page.waitForFunction(() => !document.querySelector('.map-toolbar')?.textContent?.includes('Saving'));
+      const csv = await (await server.fetch('/api/exports/sites.csv?source=phone')).text();
+      const [header, ...rows] = csv.replace(/^\uFEFF/, '').trim().split('\r\n');
+      const cols = header.split(',');
+      const row = rows.find((r) => r.startsWith(`${site.id},`))!.split(',');
+      expect(row[cols.indexOf('note')]).toBe('photo shows corn poppy petals');
+      expect(row[cols.indexOf('officerNote')]).toBe('behind the school wall');
+      await context.close();
+    });
+
+    it('snap: without a phone position or a remembered one, the pin map opens over the latest flight', async () => {
+      const { server } = field;
+      const context = await browser.newContext({ viewport: { width: 390, height: 700 }, locale: 'en-GB' });
+      const page = await context.newPage();
+      await page.goto(server.url + '/snap');
+      await page.fill('input[name="username"]', USERS.officer.username);
+      await page.fill('input[name="password"]', USERS.officer.password);
+      await page.click('button[type="submit"]');
+      // no geolocation permission in this context: the map opens, over the demo flight's area
+      await page.waitForSelector('.leaflet-container');
+      await shot(page, 'snap-pin-latest-flight');
+      // the pin follows the map: nudge it by a pixel so the crosshair's position is reported
+      await page.locator('.leaflet-container').scrollIntoViewIfNeeded();
+      const box = (await page.locator('.leaflet-container').boundingBox())!;
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(box.x + box.width / 2 + 2, box.y + box.height / 2 + 1, { steps: 2 });
+      await page.mouse.up();
+      await page.waitForFunction(() => /\d+\.\d+, /.test(document.querySelector('[data-testid="pin-status"]')?.textContent ?? ''));
+      const status = await page.textContent('[data-testid="pin-status"]');
+      const m = status!.match(/(-?\d+\.\d+), (-?\d+\.\d+)/)!;
+      expect(Math.abs(Number(m[1]) - 24.953)).toBeLessThan(0.01);
+      expect(Math.abs(Number(m[2]) - 102.619)).toBeLessThan(0.01);
+      await shot(page, 'snap-pin-latest-flight');
+      await context.close();
+    });
+  });
 });

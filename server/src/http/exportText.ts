@@ -25,7 +25,7 @@ export function siteName(s: Pick<Site, 'id' | 'status'>, lang: ExportLang, withS
 }
 
 export function describeSite(
-  s: Pick<Site, 'score' | 'status' | 'errorRadiusM' | 'frames' | 'source' | 'modelVersion' | 'note'> & { flightName: string | null },
+  s: Pick<Site, 'score' | 'status' | 'errorRadiusM' | 'frames' | 'source' | 'modelVersion' | 'note'> & { flightName: string | null; officerNote?: string | null },
   lang: ExportLang,
 ): string {
   if (lang === 'zh') {
@@ -36,7 +36,8 @@ export function describeSite(
       `${s.frames} 张照片`,
       s.flightName ? `航拍任务“${s.flightName}”` : s.source === 'phone' ? '手机拍照' : null,
       s.modelVersion ? `模型 ${s.modelVersion}` : null,
-      s.note ? `备注：${s.note}` : null,
+      s.officerNote ? `警员备注：${s.officerNote}` : null,
+      s.note ? `审核备注：${s.note}` : null,
     ];
     return parts.filter(Boolean).join('，');
   }
@@ -47,7 +48,8 @@ export function describeSite(
     `${s.frames} frame${s.frames === 1 ? '' : 's'}`,
     s.flightName ? `flight "${s.flightName}"` : s.source === 'phone' ? 'phone snap' : null,
     s.modelVersion ? `model ${s.modelVersion}` : null,
-    s.note ? `note: ${s.note}` : null,
+    s.officerNote ? `officer's note: ${s.officerNote}` : null,
+    s.note ? `reviewer's note: ${s.note}` : null,
   ];
   return parts.filter(Boolean).join(', ');
 }

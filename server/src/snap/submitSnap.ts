@@ -219,7 +219,8 @@ async function runSnap(deps: SnapDeps, input: SnapInput): Promise<SnapOutcome> {
       bestDetectionId: detection.id,
       modelVersion,
       topLabel: decision.top[0]?.label ?? null,
-      note: input.note,
+      // the site's note is the reviewer's; the officer's note stays with the snap (snaps.note)
+      note: null,
       firstSeenAt: seenAt,
     });
     store.detections.attachToSite(detection.id, site.id);

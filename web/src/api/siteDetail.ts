@@ -119,7 +119,8 @@ export function normaliseSiteDetail(raw: unknown): SiteDetail {
     history: (Array.isArray(o.history) ? o.history : []).map(historyEntry),
     top: top.length ? top : (detections[0]?.top ?? []),
     photoUrl: str(pick(o, 'photoUrl') ?? snap.photoUrl) ?? phonePhoto(site, snap, detections),
-    snapNote: str(snap.note) ?? (site.source === 'phone' ? str(site.note) : null),
+    // the officer's note lives with the snap; the site's own note is the reviewer's
+    snapNote: str(snap.note),
     flightName: str(pick(o, 'flightName') ?? (isObj(o.flight) ? o.flight.name : null)),
     outline: polygonRing(pick(siteObj, 'outline') ?? (isObj(siteObj.properties) ? siteObj.properties.outline : null)),
   };

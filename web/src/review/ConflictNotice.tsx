@@ -16,7 +16,9 @@ export function ConflictNotice({ conflict, onKeepTheirs, onApplyMine, onShow }: 
   const c = conflict.current;
   return (
     <div className="notice notice-conflict" role="alert" data-testid="conflict">
-      <strong>{t('review.conflict.title', { id: String(conflict.siteId) })}</strong>
+      <strong data-testid="conflict-title">
+        {conflict.by ? t('review.conflict.titleBy', { id: String(conflict.siteId), who: conflict.by }) : t('review.conflict.title', { id: String(conflict.siteId) })}
+      </strong>
       <p>
         {t('review.conflict.body', {
           mine: t(`review.status.${conflict.mine}`),
@@ -36,10 +38,16 @@ export function ConflictNotice({ conflict, onKeepTheirs, onApplyMine, onShow }: 
         ) : null}
         <dt>{t('review.conflict.version')}</dt>
         <dd>{c.version}</dd>
-        {'reviewedAt' in c && (c as { reviewedAt?: string }).reviewedAt ? (
+        {conflict.by ? (
+          <>
+            <dt>{t('review.conflict.by')}</dt>
+            <dd data-testid="conflict-by">{conflict.by}</dd>
+          </>
+        ) : null}
+        {conflict.at ? (
           <>
             <dt>{t('review.detail.time')}</dt>
-            <dd>{formatTime((c as { reviewedAt?: string }).reviewedAt, lang)}</dd>
+            <dd>{formatTime(conflict.at, lang)}</dd>
           </>
         ) : null}
       </dl>

@@ -234,6 +234,15 @@ export function ReviewPage({ config, flights, canReview, deps = httpReviewDeps, 
             onApplyMine={() => controller.resolveConflict(currentConflict.siteId, 'mine')}
           />
         )}
+        {snap.atEnd && current && (
+          <div className="notice notice-end" role="status" data-testid="end-of-queue">
+            {snap.counts.pending > 0 && filters.status !== 'pending'
+              ? t('review.queue.endPending', { n: snap.queue.length, pending: snap.counts.pending })
+              : snap.queue.every((s) => s.properties.status !== 'pending')
+                ? t('review.queue.endAllDone', { n: snap.queue.length })
+                : t('review.queue.end', { n: snap.queue.length })}
+          </div>
+        )}
         {current ? (
           <SitePanel
             key={currentId!}

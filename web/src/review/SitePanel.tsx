@@ -59,7 +59,11 @@ export function SitePanel({ site, detail, labels, flightName, note, onNote, posi
         <section className="phone">
           <h3>{t('review.detail.phonePhoto')}</h3>
           {detail?.photoUrl ? <img className="frame" src={detail.photoUrl} alt={t('review.detail.phonePhoto')} /> : null}
-          {(detail?.snapNote ?? p.note) && <p className="snap-note">{detail?.snapNote ?? p.note}</p>}
+          {detail?.snapNote && (
+            <p className="snap-note" data-testid="officer-note">
+              <span className="muted">{t('review.detail.officerNote')}:</span> {detail.snapNote}
+            </p>
+          )}
         </section>
       )}
 
@@ -129,20 +133,6 @@ export function SitePanel({ site, detail, labels, flightName, note, onNote, posi
         <dd>{p.modelVersion}</dd>
       </dl>
 
-      <label className="note-field">
-        {t('review.detail.note')}
-        <textarea
-          value={note}
-          onChange={(e) => onNote(e.target.value)}
-          onKeyDown={(e) => {
-            if (e.key === 'Escape') (e.target as HTMLTextAreaElement).blur();
-          }}
-          placeholder={t('review.detail.notePlaceholder')}
-          rows={2}
-          data-testid="note"
-        />
-      </label>
-
       {detail && detail.history.length > 0 && (
         <section>
           <h3>{t('review.detail.history')}</h3>
@@ -158,6 +148,20 @@ export function SitePanel({ site, detail, labels, flightName, note, onNote, posi
           </ol>
         </section>
       )}
+      <label className="note-field">
+        {t('review.detail.note')}
+        <textarea
+          value={note}
+          onChange={(e) => onNote(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Escape') (e.target as HTMLTextAreaElement).blur();
+          }}
+          placeholder={t('review.detail.notePlaceholder')}
+          rows={2}
+          data-testid="note"
+        />
+      </label>
+
     </article>
   );
 }

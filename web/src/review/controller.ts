@@ -25,6 +25,9 @@ export interface Conflict {
   mine: Decision;
   myNote: string;
   current: SiteProps;
+  /** who made the decision now on the site, and when (from the server's 409 answer) */
+  by?: string | null;
+  at?: string | null;
 }
 
 export interface SaveError {
@@ -50,6 +53,8 @@ export interface ReviewSnapshot {
   loadId: number;
   /** the query of the site list now shown (set when a new query's sites arrived) */
   loadedQuery: string | null;
+  /** the reviewer tried to go past the last site of the queue */
+  atEnd: boolean;
 }
 
 interface UndoEntry {
@@ -89,6 +94,7 @@ export class ReviewController {
   private loadSeq = 0;
   private loadId = 0;
   private loadedQuery: string | null = null;
+  private atEnd = false;
   private listeners = new Set<() => void>();
   private snapshot: ReviewSnapshot;
   /** bumped whenever a site or the queue order changes, so snapshots reuse the big arrays otherwise */
@@ -130,6 +136,7 @@ export class ReviewController {
       saving: [...this.inflight.values()].reduce((a, b) => a + b, 0),
       loadId: this.loadId,
       loadedQuery: this.loadedQuery,
+      atEnd: this.atEnd,
     };
   }
 
@@ -149,6 +156,7 @@ export class ReviewController {
       this.dataVersion++;
       this.loadId++;
       this.loadedQuery = query;
+      if (!opts.keepPosition) this.atEnd = false;
       const currentId = this.order[this.index];
       this.sites.clear();
       // detections may have been added while frames were processed: refetch details as they are shown
@@ -211,6 +219,7 @@ export class ReviewController {
   }
 
   select(id: Id): void {
+    this.atEnd = false;
     const k = key(id);
     let i = this.order.indexOf(k);
     if (i < 0) {
@@ -226,6 +235,11 @@ export class ReviewController {
   }
 
   next(): void {
+    if (this.order.length > 0 && this.index >= this.order.length - 1) {
+      this.atEnd = true;
+      this.changed();
+      return;
+    }
     this.move(this.index + 1);
   }
 
@@ -235,6 +249,7 @@ export class ReviewController {
 
   private move(i: number): void {
     const clamped = Math.max(0, Math.min(this.order.length - 1, i));
+    this.atEnd = false;
     if (clamped === this.index && this.snapshot.current) return;
     this.index = clamped;
     this.changed();
@@ -251,6 +266,8 @@ export class ReviewController {
     this.undoStack.push({ siteId: site.properties.id, before: site.properties.status, beforeNote: site.properties.note ?? '' });
     this.applyLocal(k, decision, note);
     this.send(site.properties.id, { decision, note });
+    // deciding the last site of the queue: say so rather than staying silently on it
+    this.atEnd = this.index >= this.order.length - 1;
     this.index = Math.min(this.index + 1, this.order.length - 1);
     this.changed();
     this.prefetchAround();
@@ -327,7 +344,15 @@ export class ReviewController {
         if (err instanceof ApiError && err.status === 409) {
           const current = siteProps((err.body as { current?: unknown })?.current);
           if (current && current.version !== undefined) this.serverProps.set(k, { ...this.serverProps.get(k), ...current });
-          this.conflicts.set(k, { siteId: id, mine: body.decision, myNote: body.note ?? '', current: this.serverProps.get(k)! });
+          const raw = (err.body as { current?: { reviewedBy?: unknown; reviewedAt?: unknown } })?.current;
+          this.conflicts.set(k, {
+            siteId: id,
+            mine: body.decision,
+            myNote: body.note ?? '',
+            current: this.serverProps.get(k)!,
+            by: typeof raw?.reviewedBy === 'string' ? raw.reviewedBy : null,
+            at: typeof raw?.reviewedAt === 'string' ? raw.reviewedAt : null,
+          });
           this.staleDetails.add(k);
         } else {
           this.errors.set(k, {

@@ -57,4 +57,19 @@ describe('AnswerView', () => {
     expect(screen.getByText(/立即向值班负责人报告/)).toBeTruthy();
     expect(screen.getByTestId('snap-answer').getAttribute('data-verdict')).toBe('poppy');
   });
+
+  it('opens scrolled to the verdict (the officer pressed send at the bottom of the form)', () => {
+    const scrolled: Element[] = [];
+    const original = Element.prototype.scrollIntoView;
+    Element.prototype.scrollIntoView = function (this: Element) {
+      scrolled.push(this);
+    };
+    try {
+      render(<AnswerView answer={answer()} onNew={() => undefined} />);
+      expect(scrolled).toEqual([screen.getByTestId('verdict-banner')]);
+      expect(document.activeElement).toBe(screen.getByTestId('verdict-banner'));
+    } finally {
+      Element.prototype.scrollIntoView = original;
+    }
+  });
 });

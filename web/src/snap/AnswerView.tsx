@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'react';
 import { t } from '../i18n/index.js';
 import type { SnapAnswer } from './types.js';
 
@@ -6,9 +7,15 @@ const pct = (x: number) => Math.round(x * 1000) / 10;
 /** The verdict screen: what the model thinks, how sure, what it resembles, and what the officer does next. */
 export function AnswerView({ answer, onNew }: { answer: SnapAnswer; onNew: () => void }) {
   const { verdict, location } = answer;
+  const banner = useRef<HTMLDivElement>(null);
+  // the officer pressed "send" at the bottom of a long form: bring the verdict itself into view
+  useEffect(() => {
+    banner.current?.scrollIntoView?.({ block: 'start' });
+    banner.current?.focus({ preventScroll: true });
+  }, [answer.id]);
   return (
     <section className={`snap-answer verdict-${verdict}`} aria-live="polite" data-testid="snap-answer" data-verdict={verdict}>
-      <div className="verdict-banner" role="status">
+      <div className="verdict-banner" role="status" ref={banner} tabIndex={-1} data-testid="verdict-banner">
         <span className="verdict-icon" aria-hidden="true">
           {verdict === 'poppy' ? '!' : verdict === 'uncertain' ? '?' : '✓'}
         </span>

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { t } from '../i18n/index.js';
 import { PinMap } from './PinMap.js';
+import { latestFlightArea } from './startArea.js';
 import type { SentPosition } from './types.js';
 
 const LAST_KEY = 'poppywatch.snap.lastPosition';
@@ -24,6 +25,17 @@ export function LocationPanel({ onChange, forceMap }: Props) {
   const [typed, setTyped] = useState({ lat: '', lon: '' });
   const [goTo, setGoTo] = useState<{ lat: number; lon: number; seq: number } | null>(null);
   const last = readLast();
+  // no phone position and none remembered: open the map over the latest flight's area, not at 20° N 0° E
+  const needArea = mode.kind === 'map' && !pin && !device && !last;
+  const [area, setArea] = useState<{ lat: number; lon: number } | null | 'loading'>(null);
+  useEffect(() => {
+    if (!needArea || area !== null) return;
+    setArea('loading');
+    latestFlightArea()
+      .then((a) => setArea(a ?? { lat: NaN, lon: NaN }))
+      .catch(() => setArea({ lat: NaN, lon: NaN }));
+  }, [needArea, area]);
+  const areaStart = area && area !== 'loading' && Number.isFinite(area.lat) ? area : null;
 
   useEffect(() => {
     if (!('geolocation' in navigator)) {
@@ -91,12 +103,16 @@ export function LocationPanel({ onChange, forceMap }: Props) {
           <p data-testid="location-status">
             {mode.reason ? t('snap.location.unavailable', { reason: t(`snap.location.reason.${mode.reason}`) }) : t('snap.location.pinHelp')}
           </p>
-          <PinMap
-            start={pin ?? device ?? last ?? { lat: 20, lon: 0 }}
-            startZoom={pin || device || last ? 16 : 2}
-            onMove={movePin}
-            goTo={goTo}
-          />
+          {needArea && area === 'loading' ? (
+            <p className="hint">{t('snap.location.findingArea')}</p>
+          ) : (
+            <PinMap
+              start={pin ?? device ?? last ?? areaStart ?? { lat: 20, lon: 0 }}
+              startZoom={pin || device || last ? 16 : areaStart ? 15 : 2}
+              onMove={movePin}
+              goTo={goTo}
+            />
+          )}
           <div className="coords">
             <label>
               {t('snap.location.lat')}

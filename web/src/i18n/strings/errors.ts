@@ -66,5 +66,6 @@ export const errorStrings: Record<string, Entry> = {
   'error.no_sites': { en: 'No sites selected.', zh: '未选择点位。' },
   'error.unknown_assignee': { en: 'Unknown user.', zh: '未知用户。' },
   'error.cjk_font_missing': { en: 'The server lacks a Chinese font for printing.', zh: '服务器缺少打印所需的中文字体。' },
+  'error.retrain_failed': { en: 'Retraining the model failed: {message}', zh: '模型重新训练失败：{message}' },
   'error.wrong_password': { en: 'The current password is wrong.', zh: '当前密码错误。' },
 };

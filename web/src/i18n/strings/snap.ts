@@ -42,6 +42,7 @@ export const snapStrings: Record<string, Entry> = {
   'snap.location.useMap': { en: 'Set on the map instead', zh: '改为在地图上选择' },
   'snap.location.useDevice': { en: 'Use the phone position', zh: '使用手机定位' },
   'snap.location.pin': { en: 'Map pin: {lat}, {lon}', zh: '地图标记：{lat}，{lon}' },
+  'snap.location.findingArea': { en: 'Opening the map over the latest flight…', zh: '正在打开最近航拍任务所在区域的地图…' },
   'snap.location.pinHelp': {
     en: 'Drag the map so the crosshair sits on the plant, or type the coordinates.',
     zh: '拖动地图使十字准星对准植物，或直接输入坐标。',
