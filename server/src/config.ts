@@ -19,6 +19,8 @@ const EnvSchema = z.object({
   POPPY_DEMO: z.preprocess(emptyAsUndefined, flag.optional()),
   POPPY_DEMO_PASSWORD: z.preprocess(emptyAsUndefined, z.string().min(1).optional()),
   POPPY_MODEL: z.preprocess(emptyAsUndefined, z.string().optional()),
+  /** the aerial (drone frame) model's manifest; default the newest models/*.json of kind "aerial" */
+  POPPY_AERIAL_MODEL: z.preprocess(emptyAsUndefined, z.string().optional()),
   POPPY_ORT_THREADS: positiveInt(2),
   POPPY_WORKERS: positiveInt(1),
   POPPY_MAX_FILE_MB: z.coerce.number().positive().default(64),
@@ -61,6 +63,7 @@ export interface Config {
   demo: boolean | undefined;
   demoPassword: string | undefined;
   modelPath: string | undefined;
+  aerialModelPath: string | undefined;
   ortThreads: number;
   workers: number;
   maxFileBytes: number;
@@ -100,6 +103,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     demo: e.POPPY_DEMO,
     demoPassword: e.POPPY_DEMO_PASSWORD,
     modelPath: e.POPPY_MODEL ? path.resolve(e.POPPY_MODEL) : undefined,
+    aerialModelPath: e.POPPY_AERIAL_MODEL ? path.resolve(e.POPPY_AERIAL_MODEL) : undefined,
     ortThreads: e.POPPY_ORT_THREADS,
     workers: e.POPPY_WORKERS,
     maxFileBytes: Math.round(e.POPPY_MAX_FILE_MB * 1024 * 1024),

@@ -8,8 +8,10 @@ import { loadConfig, type Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 import { isFreshDataDir, openStore, type Store } from './store/index.js';
 import { Classifier } from './model/classifier.js';
-import { defaultManifestPath } from './model/manifest.js';
-import { processFrame } from './pipeline/processFrame.js';
+import { AerialModel } from './model/aerialModel.js';
+import { defaultAerialManifestPath, type AerialHead } from './model/aerialManifest.js';
+import { AerialModels } from './learning/aerialModels.js';
+import { detectFrame } from './pipeline/detectFrame.js';
 import { JobEvents } from './jobs/events.js';
 import { WorkerPool, type FrameProcessor } from './jobs/worker.js';
 import { ThreadedFrameProcessor } from './jobs/threadedProcessor.js';
@@ -57,17 +59,42 @@ async function loadClassifier(config: Config, logger: Logger): Promise<Classifie
   }
 }
 
-async function startFrameThreads(config: Config, logger: Logger): Promise<ThreadedFrameProcessor | null> {
+/** The promoted head, if any; a version that cannot be read (file gone, other network) falls back to the shipped one. */
+function promotedHead(models: AerialModels, logger: Logger): AerialHead | undefined {
+  try {
+    return models.activeHead();
+  } catch (err) {
+    logger.error({ err: (err as Error).message }, 'the promoted aerial head cannot be used; frames are processed with the shipped head');
+    return undefined;
+  }
+}
+
+async function startFrameThreads(config: Config, logger: Logger, head: AerialHead | undefined): Promise<ThreadedFrameProcessor | null> {
   let manifestPath: string;
   try {
-    manifestPath = config.modelPath ?? defaultManifestPath();
-  } catch {
-    return null; // loadClassifier reports the missing model
+    manifestPath = config.aerialModelPath ?? defaultAerialManifestPath();
+  } catch (err) {
+    logger.error({ err: (err as Error).message }, 'no aerial model: frames stay queued until one is installed');
+    return null;
   }
   try {
-    return await ThreadedFrameProcessor.start({ manifestPath, ortThreads: config.ortThreads, count: config.workers, logger });
+    return await ThreadedFrameProcessor.start({ manifestPath, ortThreads: config.ortThreads, count: config.workers, logger, head });
   } catch (err) {
     logger.error({ err: (err as Error).message }, 'frame threads failed to start; frames are processed in the main thread');
+    return null;
+  }
+}
+
+/** Without threads still correct, only less responsive: inference then shares the event loop with HTTP. */
+async function mainThreadFrames(config: Config, logger: Logger, head: AerialHead | undefined, models: AerialModels): Promise<FrameProcessor | null> {
+  try {
+    const model = await AerialModel.load({ manifestPath: config.aerialModelPath, threads: config.ortThreads, head });
+    models.applyHeadWith(async (h) => {
+      model.head = h;
+    });
+    return (file, overrides) => detectFrame(file, overrides, model);
+  } catch (err) {
+    logger.error({ err: (err as Error).message }, 'no aerial model loaded: frames stay queued until one is installed');
     return null;
   }
 }
@@ -81,18 +108,17 @@ async function main(): Promise<void> {
   // partial uploads of a previous process
   fs.rmSync(path.join(store.dataDir, 'tmp'), { recursive: true, force: true });
 
+  // versions of the aerial head retrained from reviews: new frames are made with the promoted one
+  const models = new AerialModels(store, { manifestPath: config.aerialModelPath });
+  const head = promotedHead(models, logger);
   // the main-thread classifier (snaps) and the frame threads' sessions load in parallel
-  const [classifier, threads] = await Promise.all([loadClassifier(config, logger), startFrameThreads(config, logger)]);
+  const [classifier, threads] = await Promise.all([loadClassifier(config, logger), startFrameThreads(config, logger, head)]);
+  if (threads) models.applyHeadWith((h) => threads.setHead(h));
   const events = new JobEvents();
   const sse = new SseHub();
-  const app = createApp({ config, store, logger, model: classifier?.manifest ?? null, classifier, events, sse });
+  const app = createApp({ config, store, logger, model: classifier?.manifest ?? null, classifier, events, sse, models });
 
-  let frameProcessor: FrameProcessor | null = null;
-  if (!classifier) await threads?.close();
-  if (classifier) {
-    // without threads still correct, only less responsive: inference then shares the event loop with HTTP
-    frameProcessor = threads ? threads.process : (file, overrides) => processFrame(file, overrides, classifier);
-  }
+  const frameProcessor: FrameProcessor | null = threads ? threads.process : await mainThreadFrames(config, logger, head, models);
   const pool = frameProcessor
     ? new WorkerPool({
         store,

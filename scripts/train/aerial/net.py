@@ -47,9 +47,12 @@ class AerialNet(nn.Module):
         return f, self.head(f)
 
     def freeze_batchnorm(self):
-        """BatchNorm keeps ImageNet statistics: small batches of synthetic scenes would only add noise."""
+        """BatchNorm keeps ImageNet statistics (small batches of synthetic scenes would only add noise), and the stem
+        and first block keep their ImageNet filters: generic edges and colours, and the costliest layers to train."""
         for m in self.modules():
             if isinstance(m, nn.BatchNorm2d):
                 m.eval()
                 for p in m.parameters():
                     p.requires_grad_(False)
+        for p in self.stride4[:2].parameters():
+            p.requires_grad_(False)

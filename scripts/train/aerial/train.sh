@@ -15,7 +15,7 @@ echo "== training samples (train and validation frames and flowers only; test fr
 [ -f "$CACHE/train.npz" ] || "$PY" scripts/train/aerial/synth_train.py --split train --count 3000 --out "$CACHE/train.npz"
 
 echo "== train"
-if [ "$#" -eq 0 ]; then set -- --steps 3000 --time-budget-s 1500; fi
+if [ "$#" -eq 0 ]; then set -- --steps 4000 --time-budget-s 2100; fi
 "$PY" scripts/train/aerial/train_aerial.py "$@"
 
 echo "== export ONNX + manifest"

@@ -99,6 +99,7 @@ def main(argv):
     p.add_argument('--lr', type=float, default=2e-3)
     p.add_argument('--time-budget-s', type=float, default=1500)
     p.add_argument('--threads', type=int, default=2)
+    p.add_argument('--init', default=None, help='start from this checkpoint (continue training) instead of ImageNet')
     a = p.parse_args(argv)
     torch.manual_seed(CONFIG['seed'])
     torch.set_num_threads(a.threads)
@@ -106,6 +107,9 @@ def main(argv):
     tr, va = np.load(a.train), np.load(a.val)
     images, targets = tr['images'], tr['targets']
     model = AerialNet(BACKBONE)
+    previous = torch.load(a.init, map_location='cpu') if a.init else None
+    if previous:
+        model.load_state_dict(previous['state'])
     model.train()
     model.freeze_batchnorm()
     backbone = [q for n, q in model.named_parameters() if n.startswith('stride') and q.requires_grad]
@@ -143,8 +147,10 @@ def main(argv):
     log.append({'step': step, **v})
     print('final val', v, f'{step} steps in {time.time() - t0:.0f}s', flush=True)
     os.makedirs(os.path.dirname(a.out), exist_ok=True)
-    torch.save({'state': model.state_dict(), 'steps': step, 'seconds': time.time() - t0, 'val': log,
-                'args': vars(a)}, a.out)
+    steps, seconds = step, time.time() - t0
+    if previous:  # provenance counts the whole training
+        steps, seconds, log = previous['steps'] + steps, previous['seconds'] + seconds, previous['val'] + log
+    torch.save({'state': model.state_dict(), 'steps': steps, 'seconds': seconds, 'val': log, 'args': vars(a)}, a.out)
     print('saved', a.out)
 
 

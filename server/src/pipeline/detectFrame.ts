@@ -1,4 +1,4 @@
-import { cameraModel, type CameraResult, type FlightOverrides } from './camera.js';
+import { cameraModel, scanSize, type CameraResult, type FlightOverrides } from './camera.js';
 import type { AerialThresholds } from '../model/aerialManifest.js';
 import { findBlobs, type Blob } from './blobs.js';
 import { petalCounts } from './colourGate.js';
@@ -103,11 +103,13 @@ export async function detectFrame(input: string | Buffer, overrides: FlightOverr
   const t0 = now();
   const { manifest } = model;
   const metadata = await readMetadata(input);
-  const camera = cameraModel(metadata, overrides);
+  const camera = cameraModel(metadata, overrides, { modelGsdCmPerPx: manifest.groundResolutionCmPerPx });
   const t1 = now();
 
+  // camera.ts bounds the scan (enlargement and megapixels), so absurd metadata cannot make this allocate gigabytes
   const scale = camera.scanGsdCmPerPx / manifest.groundResolutionCmPerPx;
-  const frame = await resampleFrame(input, Math.max(1, Math.round(metadata.width * scale)), Math.max(1, Math.round(metadata.height * scale)));
+  const size = scanSize(metadata.width, metadata.height, camera.scanGsdCmPerPx, manifest.groundResolutionCmPerPx);
+  const frame = await resampleFrame(input, size.width, size.height);
   const t2 = now();
 
   const gate = opts.colourGate === false ? () => true : colourGate(frame);
