@@ -3,7 +3,10 @@
  * five opium-poppy plots and three look-alike plantings planted on their lawns by the aerial model's scene renderer,
  * moved to a farm in central Yunnan. Writes the frames (EXIF GPS + DJI XMP), truth.geojson and flight.json.
  *
- *   npm run samples [-- --out DIR] [--quality 88]
+ *   npm run samples [-- --out DIR] [--quality 88] [--seed N]
+ *
+ * --seed renders another flight over the same frames with the same plantings (kinds, species, sizes, densities) at
+ * other lawn spots and with other flowers (npm run eval:learning uses a second flight); the default seed is the demo.
  *
  * Needs ../shared (the source frames and flower photos) and /usr/bin/python3 with PIL and numpy. Deterministic.
  */
@@ -170,16 +173,18 @@ async function main(): Promise<void> {
   const shared = path.resolve(process.env.POPPY_SHARED_DIR ?? path.join(repo, '../shared'));
   const out = path.resolve(arg('--out', path.join(repo, 'samples/demo-flight')));
   const quality = Number(arg('--quality', '88'));
+  const seed = Number(arg('--seed', String(DEMO_SEED)));
+  if (!Number.isSafeInteger(seed) || seed < 0) throw new Error(`--seed must be a non-negative integer, got "${arg('--seed', '')}"`);
   fs.mkdirSync(out, { recursive: true });
   for (const f of fs.readdirSync(out)) if (/^DJI_\d{4}\.JPG$/.test(f)) fs.rmSync(path.join(out, f));
   const frames = await sourceFrames(shared, out);
-  const spots = await lawnSpots(frames, PLANTINGS.length, DEMO_SEED);
-  const plots: PlotSpec[] = PLANTINGS.map((p, i) => ({ ...p, seed: DEMO_SEED + i, ...spots[i] }));
+  const spots = await lawnSpots(frames, PLANTINGS.length, seed);
+  const plots: PlotSpec[] = PLANTINGS.map((p, i) => ({ ...p, seed: seed + i, ...spots[i] }));
 
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'poppy-demo-'));
   const spec = {
     fineCmPerPx: FINE_CM_PER_PX,
-    seed: DEMO_SEED,
+    seed,
     cache: path.join(repo, '.cache/train'),
     shared,
     plots,
@@ -219,7 +224,7 @@ async function main(): Promise<void> {
   const truth = {
     type: 'FeatureCollection',
     properties: {
-      seed: DEMO_SEED,
+      seed,
       note: 'Poppy plots (kind "poppy") and look-alike plantings (kind "decoy") planted into the frames. Point = plot centre, outline = the planted area, heads = flower heads drawn. Coordinates [lon, lat] WGS-84.',
     },
     features: plots.map((p) => {
@@ -245,7 +250,7 @@ async function main(): Promise<void> {
     name: 'Demo flight — Yunnan (real DJI frames with planted plots)',
     groundElevationM: DEMO_GROUND_ELEVATION_M,
     camera: 'DJI FC300S (Phantom 3 Advanced)',
-    seed: DEMO_SEED,
+    seed,
     source: 'pierotofy/drone_dataset_brighton_beach images/DJI_0024–0029.JPG (BSD-2-Clause)',
     frames: frames.map((f) => ({ file: path.basename(f.out), lat: f.lat, lon: f.lon, gimbalYawDeg: f.gimbalYawDeg, relativeAltitudeM: f.relativeAltitudeM })),
   };
