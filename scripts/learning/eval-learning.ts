@@ -24,7 +24,7 @@ import { ingestPath } from '../../server/src/jobs/ingest.js';
 import { createLogger } from '../../server/src/logger.js';
 import { retrainAerialHead } from '../../server/src/learning/retrain.js';
 import { promoteVersion } from '../../server/src/learning/promote.js';
-import { formatReport } from '../../server/src/cli/retrain.js';
+import { formatReport } from '../../server/src/learning/reportText.js';
 import type { VersionReport } from '../../server/src/learning/retrain.js';
 import { demoTruthPlots } from '../eval/aerial-model/demoFlight.js';
 import { REPO } from '../eval/aerial-model/sets.js';
@@ -139,6 +139,13 @@ async function main() {
     const beforeB = score(dirB, await scanFlight(dirB, model));
     const beforeA = score(dirA, await scanFlight(dirA, model));
 
+    if (sitesA.length === 0) {
+      console.log(`\nthe shipped head makes no site on flight A, so the reviewers have nothing to decide and nothing can be learnt.`);
+      console.log(`flight B with the shipped head: ${beforeB.sites} sites, plots found ${beforeB.plotsFound}/${beforeB.plots}, false sites ${beforeB.falseSites}`);
+      console.log('goal on B: NOT MEASURED (no reviewed site on A)');
+      process.exitCode = 1;
+      return;
+    }
     const t1 = performance.now();
     const rec = await retrainAerialHead({ store, manifest, actor: REVIEWER });
     const retrainS = (performance.now() - t1) / 1000;

@@ -11,23 +11,8 @@ import { loadConfig } from '../config.js';
 import { AerialModels } from '../learning/aerialModels.js';
 import { LearningError } from '../learning/versionFiles.js';
 import type { VersionReport } from '../learning/retrain.js';
-import type { Figures } from '../learning/headScore.js';
+import { formatReport } from '../learning/reportText.js';
 import { openStore } from '../store/index.js';
-
-const fmt = (x: number | null) => (x === null ? '–' : x.toFixed(3));
-const line = (name: string, f: Figures) => `  ${name.padEnd(22)} recall ${fmt(f.recall)} (${f.found}/${f.positives})  false sites ${f.falseSites}/${f.negatives}  precision ${fmt(f.precision)}`;
-
-export function formatReport(version: string, r: VersionReport): string {
-  const out = [`${version} against ${r.currentVersion} (a site is kept when its best cell reaches ${r.thresholds.minScore}):`];
-  out.push(`gate set (${r.gate.sites} sites, flights ${r.gate.flights.join(', ') || '–'}):`);
-  if ('candidate' in r.gate) out.push(line(version, r.gate.candidate), line(r.currentVersion, r.gate.current));
-  else out.push(`  ${r.gate.reason}`);
-  out.push('synthetic evaluation (held-out frames):');
-  if ('candidate' in r.synthetic) out.push(line(version, r.synthetic.candidate), line(r.currentVersion, r.synthetic.current));
-  else out.push(`  ${r.synthetic.reason}`);
-  out.push(r.losesRecall ? 'LOSES RECALL against the active version: do not promote without a reason.' : 'keeps recall on both.');
-  return out.join('\n');
-}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { promote: { type: 'boolean' }, lambda: { type: 'string' }, help: { type: 'boolean' } } });

@@ -3,6 +3,7 @@ import { onUnauthorized } from '../api/client.js';
 import { AccountPage } from '../account/AccountPage.js';
 import { AuditPage } from '../admin/AuditPage.js';
 import { UsersPage } from '../admin/UsersPage.js';
+import { ModelsPage } from '../models/ModelsPage.js';
 import { Login } from '../auth/Login.js';
 import { hasRole, useSession, type SessionUser } from '../auth/useSession.js';
 import { FlightsPage } from '../flights/FlightsPage.js';
@@ -81,6 +82,7 @@ function Workspace({ user, onLogout, onPasswordChanged }: { user: SessionUser; o
         {page === 'tasks' && <FieldTasksPage flights={flights} />}
         {page === 'season' && <DashboardPage flights={flights} />}
         {page === 'users' && <UsersPage me={user} />}
+        {page === 'models' && <ModelsPage />}
         {page === 'audit' && <AuditPage />}
         {page === 'account' && <AccountPage me={user} onPasswordChanged={onPasswordChanged} />}
         {page === 'help' && <HelpPage />}

@@ -1,12 +1,12 @@
 import { hasRole, type SessionUser } from '../auth/useSession.js';
 
-export type Page = 'review' | 'flights' | 'tasks' | 'season' | 'users' | 'audit' | 'account' | 'help';
+export type Page = 'review' | 'flights' | 'tasks' | 'season' | 'users' | 'models' | 'audit' | 'account' | 'help';
 
 /** The pages a role sees, in menu order. */
 export function pagesFor(user: SessionUser): Page[] {
   const pages: Page[] = ['review', 'flights'];
   if (hasRole(user, 'reviewer')) pages.push('tasks', 'season', 'audit');
-  if (user.role === 'admin') pages.push('users');
+  if (user.role === 'admin') pages.push('users', 'models');
   pages.push('account', 'help');
   return pages;
 }

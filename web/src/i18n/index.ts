@@ -7,11 +7,12 @@ import { errorStrings } from './strings/errors.js';
 import { adminStrings } from './strings/admin.js';
 import { helpStrings } from './strings/help.js';
 import { plotStrings } from './strings/plot.js';
+import { modelStrings } from './strings/models.js';
 
 export type Lang = 'en' | 'zh';
 export type Entry = { en: string; zh: string };
 
-const dictionary: Record<string, Entry> = { ...commonStrings, ...errorStrings, ...adminStrings, ...helpStrings, ...reviewStrings, ...snapStrings, ...fieldStrings, ...plotStrings };
+const dictionary: Record<string, Entry> = { ...commonStrings, ...errorStrings, ...adminStrings, ...helpStrings, ...reviewStrings, ...snapStrings, ...fieldStrings, ...plotStrings, ...modelStrings };
 
 const STORAGE_KEY = 'poppywatch.lang';
 let current: Lang = detectLang();
