@@ -4,14 +4,17 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, currentSiteId, installLatencyProbe, launchChromium, pressAndMeasure } from './browser.js';
-import { DEMO_FRAMES, DIST_BUILT, USERS, login, seedSites, shot, signIn, startField, type Field } from './field.js';
+import { DIST_BUILT, USERS, login, outlineSites, seedSites, shot, signIn, startField, type Field } from './field.js';
 
 let field: Field;
 let browser: Browser;
 /** after the flight was processed again, the stand-in sites are added once more for the later tests */
-const seedAgain = () => seedSites(field.server, field.flightId);
+const seedAgain = async () => {
+  await seedSites(field.server, field.flightId);
+  outlineSites(field.server, field.flightId);
+};
 
-describe.runIf(chromiumAvailable() && DIST_BUILT && DEMO_FRAMES.length > 0)('field review in chromium', () => {
+describe.runIf(chromiumAvailable() && DIST_BUILT)('field review in chromium', () => {
   beforeAll(async () => {
     field = await startField();
     console.log(`field e2e: ${field.mode}`);
@@ -50,6 +53,9 @@ describe.runIf(chromiumAvailable() && DIST_BUILT && DEMO_FRAMES.length > 0)('fie
       const layers = page.locator('[data-testid="flight-layers"]');
       expect(await layers.textContent()).toContain('Valley flight 7');
       expect(await layers.textContent()).toMatch(/\d{4}/);
+      // the plot outlines of the sites, drawn on the map
+      const siteCount = (await (await server.fetch(`/api/sites?flight=${flightId}`)).json()).features.length as number;
+      await page.waitForFunction((n) => document.querySelectorAll('path.site-outline').length === n, siteCount);
       await shot(page, 'map-imagery-en');
       await page.uncheck(`[data-testid="imagery-${flightId}"]`);
       await page.waitForFunction(() => document.querySelectorAll('img.frame-overlay').length === 0);
@@ -60,7 +66,7 @@ describe.runIf(chromiumAvailable() && DIST_BUILT && DEMO_FRAMES.length > 0)('fie
       await page.fill('[data-testid="map-search"]', 'not a place');
       await page.press('[data-testid="map-search"]', 'Enter');
       await page.waitForSelector('.map-search .form-error');
-      await page.fill('[data-testid="map-search"]', '24.9, 102.5');
+      await page.fill('[data-testid="map-search"]', `${(field.centre.lat - 0.05).toFixed(4)}, ${(field.centre.lon - 0.1).toFixed(4)}`);
       await page.press('[data-testid="map-search"]', 'Enter');
       // far from the flight: no overlay is on screen any more
       const onScreen = () =>
@@ -121,6 +127,10 @@ describe.runIf(chromiumAvailable() && DIST_BUILT && DEMO_FRAMES.length > 0)('fie
       expect(Math.abs(box.x + box.width / 2 - (vp.x + vp.width / 2))).toBeLessThan(2);
       expect(Math.abs(box.y + box.height / 2 - (vp.y + vp.height / 2))).toBeLessThan(2);
       expect(box.width).toBeCloseTo(det.box.w, 0);
+      // the site's plot outline, projected into the frame through its footprint, around the detection
+      const outline = await page.$eval('[data-testid="zoom-outline"]', (p) => p.getBoundingClientRect().toJSON() as DOMRect);
+      expect(Math.abs(outline.x + outline.width / 2 - (vp.x + vp.width / 2))).toBeLessThan(60);
+      expect(outline.width).toBeGreaterThan(20);
       await shot(page, 'zoom-viewer-en');
       await page.keyboard.press('+');
       expect(await page.textContent('[data-testid="zoom-scale"]')).toBe('150 %');
@@ -383,6 +393,11 @@ describe.runIf(chromiumAvailable() && DIST_BUILT && DEMO_FRAMES.length > 0)('fie
       await login(page, server, 'reviewer');
       const dates = await page.textContent('[data-testid="flight-layers"]');
       expect(dates).toMatch(/\d{4}年\d{1,2}月\d{1,2}日/);
+      // date fields in the reader's language, not the browser's mm/dd/yyyy
+      expect(await page.getAttribute('.filters input[name="from"]', 'placeholder')).toBe('年-月-日');
+      await page.fill('.filters input[name="from"]', '2026-05-01');
+      await page.press('.filters input[name="from"]', 'Tab');
+      expect(await page.inputValue('.filters input[name="from"]')).toBe('2026年5月1日');
       await context.close();
     });
   });
@@ -442,12 +457,12 @@ describe.runIf(chromiumAvailable() && DIST_BUILT && DEMO_FRAMES.length > 0)('fie
     it('keeps the officer\'s snap note apart from the reviewer\'s note', async () => {
       const { server } = field;
       const site = server.store.sites.create({
-        flightId: null, source: 'phone', lat: 24.9531, lon: 102.6194, errorRadiusM: 6, score: 0.99, frames: 1, bestDetectionId: null,
+        flightId: null, source: 'phone', lat: field.centre.lat, lon: field.centre.lon, errorRadiusM: 6, score: 0.99, frames: 1, bestDetectionId: null,
         modelVersion: 'e2e', topLabel: 'corn_poppy', firstSeenAt: new Date().toISOString(),
       });
       server.store.snaps.insert({
         userId: '0', username: 'otto.officer', idempotencyKey: null, sha256: 'b'.repeat(64), sizeBytes: 1, mime: 'image/jpeg', width: 1, height: 1,
-        imageId: null, detectionId: null, siteId: site.id, verdict: 'poppy', poppyScore: 0.99, lat: 24.9531, lon: 102.6194, locationSource: 'device',
+        imageId: null, detectionId: null, siteId: site.id, verdict: 'poppy', poppyScore: 0.99, lat: field.centre.lat, lon: field.centre.lon, locationSource: 'device',
         accuracyM: 4, note: 'behind the school wall', takenAt: null, modelVersion: 'e2e', answer: () => ({}),
       });
       const { context, page } = await signIn(browser, 'reviewer');
@@ -490,8 +505,8 @@ describe.runIf(chromiumAvailable() && DIST_BUILT && DEMO_FRAMES.length > 0)('fie
       await page.waitForFunction(() => /\d+\.\d+, /.test(document.querySelector('[data-testid="pin-status"]')?.textContent ?? ''));
       const status = await page.textContent('[data-testid="pin-status"]');
       const m = status!.match(/(-?\d+\.\d+), (-?\d+\.\d+)/)!;
-      expect(Math.abs(Number(m[1]) - 24.953)).toBeLessThan(0.01);
-      expect(Math.abs(Number(m[2]) - 102.619)).toBeLessThan(0.01);
+      expect(Math.abs(Number(m[1]) - field.centre.lat)).toBeLessThan(0.01);
+      expect(Math.abs(Number(m[2]) - field.centre.lon)).toBeLessThan(0.01);
       await shot(page, 'snap-pin-latest-flight');
       await context.close();
     });

@@ -8,7 +8,8 @@ import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { fakeProcessor } from '../../server/test/helpers/fakeProcessor.js';
-import { startTestServer, uploadForm, type TestServer } from '../../server/test/helpers/server.js';
+import { makeTestJpeg, startTestServer, uploadForm, type TestServer } from '../../server/test/helpers/server.js';
+import { readMetadata } from '../../server/src/pipeline/metadata.js';
 import { REPO_ROOT } from '../../server/test/helpers/shared.js';
 import { cameraModel } from '../../server/src/pipeline/camera.js';
 import { frameFootprint } from '../../server/src/pipeline/groundPosition.js';
@@ -30,6 +31,8 @@ export type Role = keyof typeof USERS;
 export interface Field {
   server: TestServer;
   flightId: number;
+  /** the middle of the flight's first frame */
+  centre: { lat: number; lon: number };
   tmp: string;
   mode: string;
   close(): Promise<void>;
@@ -51,22 +54,39 @@ function cameraProcessor(): FrameProcessor {
   };
 }
 
+/** The demo flight's frames when they are rendered; else eight generated frames (GPS, a DJI camera, flown at 40 m). */
+async function flightFrames(): Promise<{ files: { name: string; data: Buffer }[]; altitudeAglM?: number; source: string }> {
+  if (DEMO_FRAMES.length > 0) {
+    return { files: DEMO_FRAMES.map((f) => ({ name: f, data: fs.readFileSync(path.join(DEMO_DIR, f)) })), source: `${DEMO_FRAMES.length} demo frames` };
+  }
+  const files = [];
+  for (let i = 0; i < 8; i++) {
+    const lat = 24.95 + Math.floor(i / 4) * 0.00045; // rows 50 m apart
+    const lon = 102.61 + (i % 4) * 0.0005; // frames 50 m apart
+    files.push({ name: `GEN_${String(i + 1).padStart(4, '0')}.JPG`, data: await makeTestJpeg({ lat, lon, seed: i, width: 800, height: 600 }) });
+  }
+  return { files, altitudeAglM: 40, source: '8 generated frames (samples/demo-flight not rendered)' };
+}
+
 export async function startField(opts: { env?: Record<string, string>; upload?: boolean } = {}): Promise<Field> {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'poppy-field-e2e-'));
+  const frames = await flightFrames();
+  const gps = (await readMetadata(frames.files[0].data)).gps!;
+  const centre = { lat: gps.lat, lon: gps.lon };
   const pmtiles = path.join(tmp, 'county.pmtiles');
-  await writeTestPmtiles(pmtiles, { lat: 24.953, lon: 102.6192 });
+  await writeTestPmtiles(pmtiles, centre);
   const env = { POPPY_BASEMAP_PMTILES: pmtiles, ...opts.env };
   const server = await startTestServer({ process: cameraProcessor(), workers: 1, env });
   for (const u of Object.values(USERS)) {
     const res = await server.fetch('/api/users', { method: 'POST', json: u });
     expect(res.status).toBe(201);
   }
-  const flight = (await (await server.fetch('/api/flights', { method: 'POST', json: { name: 'Valley flight 7' } })).json()) as { id: number };
+  const flight = (await (await server.fetch('/api/flights', { method: 'POST', json: { name: 'Valley flight 7', altitudeAglM: frames.altitudeAglM } })).json()) as { id: number };
   if (opts.upload === false) {
-    return { server, flightId: flight.id, tmp, mode: 'no frames', close: async () => { await server.close(); fs.rmSync(tmp, { recursive: true, force: true }); } };
+    return { server, flightId: flight.id, centre, tmp, mode: 'no frames', close: async () => { await server.close(); fs.rmSync(tmp, { recursive: true, force: true }); } };
   }
-  const form = uploadForm(DEMO_FRAMES.map((f) => ({ name: f, data: fs.readFileSync(path.join(DEMO_DIR, f)), type: 'image/jpeg' })));
+  const form = uploadForm(frames.files.map((f) => ({ ...f, type: 'image/jpeg' })));
   const up = await server.fetch(`/api/flights/${flight.id}/images`, { method: 'POST', body: form });
   expect(up.status).toBe(202);
   const started = Date.now();
@@ -76,11 +96,13 @@ export async function startField(opts: { env?: Record<string, string>; upload?: 
     if (Date.now() - started > 240_000) throw new Error('the demo flight was not processed within 240 s');
     await new Promise((r) => setTimeout(r, 500));
   }
-  const mode = `camera model + stand-in classifier, ${DEMO_FRAMES.length} demo frames processed in ${((Date.now() - started) / 1000).toFixed(1)} s`;
+  const mode = `camera model + stand-in classifier, ${frames.source} processed in ${((Date.now() - started) / 1000).toFixed(1)} s`;
   await seedSites(server, flight.id);
+  outlineSites(server, flight.id);
   return {
     server,
     flightId: flight.id,
+    centre,
     tmp,
     mode,
     async close() {
@@ -110,6 +132,17 @@ export async function seedSites(server: TestServer, flightId: number): Promise<v
       flightId, source: 'drone', lat, lon, errorRadiusM: 3, score, frames: 1, bestDetectionId: d.id, modelVersion: 'e2e-seeded', topLabel: poppyLabel, firstSeenAt: image.takenAt,
     });
     server.store.detections.attachToSite(d.id, site.id);
+  }
+}
+
+/** Every site of the flight gets a plot outline, as the dense model gives: a 3 m square around it. */
+export function outlineSites(server: TestServer, flightId: number): void {
+  const set = server.store.db.prepare('UPDATE sites SET outline = ? WHERE id = ?');
+  for (const s of server.store.db.prepare('SELECT id, lat, lon FROM sites WHERE flight_id = ?').all(flightId) as { id: number; lat: number; lon: number }[]) {
+    const m = 1.5 / 111_320;
+    const k = 1 / Math.cos((s.lat * Math.PI) / 180);
+    const ring = [[s.lon - m * k, s.lat - m], [s.lon + m * k, s.lat - m], [s.lon + m * k, s.lat + m], [s.lon - m * k, s.lat + m], [s.lon - m * k, s.lat - m]];
+    set.run(JSON.stringify({ type: 'Polygon', coordinates: [ring] }), s.id);
   }
 }
 

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { api } from '../api/client.js';
 import { errorOf } from '../i18n/errors.js';
+import { DateInput } from '../i18n/DateInput.js';
 import { hasKey, t } from '../i18n/index.js';
 import { useLang } from '../i18n/useLang.js';
 import { formatTime } from '../review/format.js';
@@ -103,11 +104,11 @@ export function AuditPage() {
           </label>
           <label>
             {t('audit.from')}
-            <input name="from" type="date" lang={lang === 'zh' ? 'zh-CN' : 'en'} value={draft.from} onChange={set('from')} />
+            <DateInput name="from" value={draft.from} onChange={(v) => setDraft({ ...draft, from: v })} />
           </label>
           <label>
             {t('audit.to')}
-            <input name="to" type="date" lang={lang === 'zh' ? 'zh-CN' : 'en'} value={draft.to} onChange={set('to')} />
+            <DateInput name="to" value={draft.to} onChange={(v) => setDraft({ ...draft, to: v })} />
           </label>
         </div>
         <div className="actions">

@@ -146,9 +146,11 @@ export function SiteMap({ sites, selected, onSelect, overlays, showFootprints, s
         const [lon, lat] = toMapLonLat(c[0], c[1], basemap.gcj02);
         return L.latLng(lat, lon);
       },
-      style: { color: '#ff2d55', weight: 2, fill: false },
+      style: { color: '#ff2d55', weight: 2, fill: false, className: 'site-outline' },
       interactive: false,
-    });
+      // SVG, not the map's canvas: thin outlines stay crisp and tests can count them
+      renderer: L.svg(),
+    } as L.GeoJSONOptions);
     layer.addTo(map);
     return () => {
       layer.remove();

@@ -1,5 +1,6 @@
 import type { Flight } from '../api/types.js';
 import { t } from '../i18n/index.js';
+import { DateInput } from '../i18n/DateInput.js';
 import { flightDisplayName } from '../flights/flightName.js';
 import { useLang } from '../i18n/useLang.js';
 import type { QueueFilters, StatusFilter } from './queue.js';
@@ -64,11 +65,11 @@ export function Filters({ filters, onChange, flights, counts }: Props) {
       <div className="row">
         <label>
           {t('review.filters.from')}
-          <input type="date" value={filters.from} onChange={(e) => set('from', e.target.value)} />
+          <DateInput value={filters.from} onChange={(v) => set('from', v)} name="from" />
         </label>
         <label>
           {t('review.filters.to')}
-          <input type="date" value={filters.to} onChange={(e) => set('to', e.target.value)} />
+          <DateInput value={filters.to} onChange={(v) => set('to', v)} name="to" />
         </label>
       </div>
     </form>

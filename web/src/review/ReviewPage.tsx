@@ -132,6 +132,13 @@ export function ReviewPage({ config, flights, canReview, deps = httpReviewDeps, 
   const imagery = useMemo(() => imageryFrom(overlays, imageryFlights), [overlays, imageryFlights]);
   const mapFlights = flights.filter((f) => flightIds.includes(String(f.id)));
   const ready = snap.loadedQuery === query && overlaysFor === flightKey;
+  const outlines = useMemo(
+    () =>
+      snap.all
+        .filter((s) => s.properties.outline?.type === 'Polygon')
+        .map((s) => ({ type: 'Feature', geometry: s.properties.outline, properties: { siteId: s.properties.id } }) as unknown as GeoFeature),
+    [snap.all],
+  );
 
   // with the viewer open, the next sites' originals are fetched ahead so moving on shows them at once
   useEffect(() => {
@@ -187,6 +194,7 @@ export function ReviewPage({ config, flights, canReview, deps = httpReviewDeps, 
           dataKey={snap.loadId}
           fitKey={ready ? `${query}|${flightKey}` : ''}
           imagery={imagery}
+          outlines={outlines}
           attributionPrefix={config?.map?.attributionPrefix ?? 'PoppyWatch'}
         />
         <FlightLayers

@@ -30,7 +30,8 @@ export function exportsRouter({ store }: AppDeps): Router {
         if (!flightNames.has(s.flightId)) flightNames.set(s.flightId, exportFlightName(store.flights.get(s.flightId), lang) ?? '');
         flightName = flightNames.get(s.flightId) || null;
       }
-      return { ...s, flightName };
+      const officerNote = s.source === 'phone' ? (store.snaps.listBySite(s.id)[0]?.note ?? null) : null;
+      return { ...s, flightName, officerNote };
     });
     const stamp = new Date().toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
     const statusLabel = filters.status ? filters.status.join('+') : 'all';

@@ -22,5 +22,7 @@ export const commonStrings: Record<string, Entry> = {
   'common.role.officer': { en: 'field officer', zh: '外勤警员' },
   'common.role.reviewer': { en: 'reviewer', zh: '审核员' },
   'common.error': { en: 'Something went wrong: {message}', zh: '出现错误：{message}' },
+  'common.datePlaceholder': { en: 'YYYY-MM-DD', zh: '年-月-日' },
+  'common.pickDate': { en: 'Choose on a calendar', zh: '在日历中选择' },
   'common.forbidden': { en: 'Your role may not do this.', zh: '您的角色无权执行此操作。' },
 };
