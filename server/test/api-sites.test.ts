@@ -177,13 +177,13 @@ describe('sites, review and exports API', () => {
     expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
     const text = (await csv.text()).replace(/^\ufeff/, '');
     const lines = text.trim().split(/\r\n/);
-    expect(lines[0]).toBe('id,lat,lon,errorRadiusM,score,status,frames,source,flightId,flightName,topLabel,modelVersion,firstSeenAt,reviewedAt,reviewedBy,note,areaM2,estimatedHeads,outlineWkt');
+    expect(lines[0]).toBe('id,lat,lon,errorRadiusM,score,status,frames,source,flightId,flightName,topLabel,modelVersion,firstSeenAt,reviewedAt,reviewedBy,note,areaM2,estimatedHeads,outlineWkt,officerNote');
     expect(lines).toHaveLength(3);
     // the formula-looking note is neutralised and quoted
     expect(text).toContain(`"'=HYPERLINK(""x"") & <kml>"`);
     const rows = parseCsv(text);
     expect(rows).toHaveLength(3);
-    expect(rows.every((r) => r.length === 19)).toBe(true);
+    expect(rows.every((r) => r.length === 20)).toBe(true);
     // the plot estimate of the (fake) aerial model: area and heads of the largest view of each site
     expect(rows.slice(1).every((r) => r[16] === '4' && r[17] === '60')).toBe(true);
     expect(rows.slice(1).every((r) => r[5] === 'confirmed')).toBe(true);

@@ -43,7 +43,7 @@ export function toGeoJson(rows: ExportRow[]): string {
 
 export const CSV_COLUMNS = [
   'id', 'lat', 'lon', 'errorRadiusM', 'score', 'status', 'frames', 'source', 'flightId', 'flightName', 'topLabel',
-  'modelVersion', 'firstSeenAt', 'reviewedAt', 'reviewedBy', 'note', 'officerNote', 'areaM2', 'estimatedHeads', 'outlineWkt',
+  'modelVersion', 'firstSeenAt', 'reviewedAt', 'reviewedBy', 'note', 'areaM2', 'estimatedHeads', 'outlineWkt', 'officerNote',
 ] as const;
 
 /** A GeoJSON polygon as WKT (what GIS tools read from a CSV column). */
@@ -57,7 +57,7 @@ export function toCsv(rows: ExportRow[]): string {
     rows.map((s) => [
       s.id, round(s.lat, 8), round(s.lon, 8), round(s.errorRadiusM, 2), round(s.score, 4), s.status, s.frames, s.source,
       s.flightId ?? '', csvSafe(s.flightName), csvSafe(s.topLabel), csvSafe(s.modelVersion), s.firstSeenAt,
-      s.reviewedAt ?? '', csvSafe(s.reviewedBy), csvSafe(s.note), csvSafe(s.officerNote ?? null), s.areaM2 ?? '', s.estimatedHeads ?? '', polygonWkt(s.outline),
+      s.reviewedAt ?? '', csvSafe(s.reviewedBy), csvSafe(s.note), s.areaM2 ?? '', s.estimatedHeads ?? '', polygonWkt(s.outline), csvSafe(s.officerNote ?? null),
     ]),
     { header: true, columns: [...CSV_COLUMNS], bom: true, record_delimiter: 'windows' },
   );
