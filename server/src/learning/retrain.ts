@@ -32,8 +32,8 @@ export interface VersionReport {
   /** the version the candidate is compared with (active when it was trained) */
   currentVersion: string;
   thresholds: { minScore: number };
-  gate: ({ flights: number[]; sites: number } & Comparison) | { flights: number[]; sites: number; reason: string };
-  synthetic: (Comparison & { plots: number; lookAlikes: number; backgrounds: number }) | { reason: string };
+  gate: ({ flights: number[]; sites: number } & Comparison) | { flights: number[]; sites: number; code: 'one_flight'; reason: string };
+  synthetic: (Comparison & { plots: number; lookAlikes: number; backgrounds: number }) | { code: 'no_cells' | 'other_network'; reason: string };
   losesRecall: boolean;
 }
 
@@ -91,7 +91,7 @@ export async function retrainAerialHead(o: RetrainOptions): Promise<ModelVersion
   const gateFlightIds = [...gate].sort((a, b) => a - b);
   const gateReport: VersionReport['gate'] = gateSites.length
     ? { flights: gateFlightIds, sites: gateSites.length, ...compare(head, current, gateSites, manifest) }
-    : { flights: [], sites: 0, reason: `all ${data.sites.length} labelled sites come from one flight: no flight could be held back` };
+    : { flights: [], sites: 0, code: 'one_flight', reason: `all ${data.sites.length} labelled sites come from one flight: no flight could be held back` };
   const synthetic = loadSyntheticEval(manifest);
   const syntheticReport: VersionReport['synthetic'] = synthetic.available
     ? {
@@ -100,7 +100,7 @@ export async function retrainAerialHead(o: RetrainOptions): Promise<ModelVersion
         lookAlikes: synthetic.index.groups.filter((g) => g.kind === 'decoy').length,
         backgrounds: synthetic.index.groups.filter((g) => g.kind === 'background').length,
       }
-    : { reason: synthetic.reason };
+    : { code: synthetic.code, reason: synthetic.reason };
   const losesRecall = ('losesRecall' in gateReport && gateReport.losesRecall) || ('losesRecall' in syntheticReport && syntheticReport.losesRecall);
   const report: VersionReport = { currentVersion, thresholds: { minScore: manifest.thresholds.minScore }, gate: gateReport, synthetic: syntheticReport, losesRecall };
 

@@ -36,15 +36,15 @@ export const syntheticCellsPaths = (m: Pick<AerialManifest, 'manifestPath' | 'na
   return { index: `${base}.json`, data: `${base}.bin` };
 };
 
-export type SyntheticEval = { available: true; groups: CellGroup[]; index: SyntheticIndex } | { available: false; reason: string };
+export type SyntheticEval = { available: true; groups: CellGroup[]; index: SyntheticIndex } | { available: false; code: 'no_cells' | 'other_network'; reason: string };
 
 /** The groups that count: eval poppy plots (1), look-alike plots and frame backgrounds (0). */
 export function loadSyntheticEval(m: Pick<AerialManifest, 'manifestPath' | 'name' | 'version' | 'sha256' | 'featureChannels'>): SyntheticEval {
   const p = syntheticCellsPaths(m);
-  if (!fs.existsSync(p.index) || !fs.existsSync(p.data)) return { available: false, reason: `no synthetic evaluation cells beside the model (${path.basename(p.index)}; npm run eval:cells)` };
+  if (!fs.existsSync(p.index) || !fs.existsSync(p.data)) return { available: false, code: 'no_cells', reason: `no synthetic evaluation cells beside the model (${path.basename(p.index)}; npm run eval:cells)` };
   const index = SyntheticIndexSchema.parse(JSON.parse(fs.readFileSync(p.index, 'utf8')));
-  if (index.model.sha256 !== m.sha256) return { available: false, reason: `${path.basename(p.index)} was made with another network (sha256 ${index.model.sha256.slice(0, 12)}…); run npm run eval:cells` };
-  if (index.channels !== m.featureChannels) return { available: false, reason: `${path.basename(p.index)} has ${index.channels} channels, the model ${m.featureChannels}` };
+  if (index.model.sha256 !== m.sha256) return { available: false, code: 'other_network', reason: `${path.basename(p.index)} was made with another network (sha256 ${index.model.sha256.slice(0, 12)}…); run npm run eval:cells` };
+  if (index.channels !== m.featureChannels) return { available: false, code: 'other_network', reason: `${path.basename(p.index)} has ${index.channels} channels, the model ${m.featureChannels}` };
   const buf = fs.readFileSync(p.data);
   const all = new Float32Array(buf.byteLength / 4);
   for (let i = 0; i < all.length; i++) all[i] = buf.readFloatLE(i * 4);

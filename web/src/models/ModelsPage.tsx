@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api } from '../api/client.js';
 import { errorOf, errorText } from '../i18n/errors.js';
-import { t } from '../i18n/index.js';
+import { hasKey, t } from '../i18n/index.js';
 import { useLang } from '../i18n/useLang.js';
 import { formatTime } from '../review/format.js';
 import './models.css';
@@ -17,8 +17,8 @@ interface Figures {
 type Comparison = { candidate: Figures; current: Figures; losesRecall: boolean };
 interface Report {
   currentVersion: string;
-  gate: (Comparison & { sites: number }) | { sites: number; reason: string };
-  synthetic: Comparison | { reason: string };
+  gate: (Comparison & { sites: number }) | { sites: number; code?: string; reason: string };
+  synthetic: Comparison | { code?: string; reason: string };
   losesRecall: boolean;
 }
 interface Summary {
@@ -66,8 +66,11 @@ export interface ModelsAnswer {
 const num = (x: number | null) => (x === null ? '—' : x.toFixed(2));
 const figures = (f: Figures) => t('models.figures', { recall: num(f.recall), falseSites: `${f.falseSites}/${f.negatives}`, precision: num(f.precision) });
 
-function ComparisonCell({ c }: { c: Comparison | { reason: string } }) {
-  if ('reason' in c) return <td className="muted small">{t('models.noGate', { reason: c.reason })}</td>;
+/** Why a figure is missing, in the reader's language when the server gave a known code. */
+const reasonText = (c: { code?: string; reason: string }) => (c.code && hasKey(`models.reason.${c.code}`) ? t(`models.reason.${c.code}`) : c.reason);
+
+function ComparisonCell({ c }: { c: Comparison | { code?: string; reason: string } }) {
+  if ('reason' in c) return <td className="muted small">{t('models.noGate', { reason: reasonText(c) })}</td>;
   return (
     <td className={c.losesRecall ? 'loses-recall' : undefined}>
       <div>{figures(c.candidate)}</div>
