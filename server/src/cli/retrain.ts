@@ -15,7 +15,12 @@ import { formatReport } from '../learning/reportText.js';
 import { openStore } from '../store/index.js';
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { promote: { type: 'boolean' }, lambda: { type: 'string' }, help: { type: 'boolean' } } });
+  let values;
+  try {
+    ({ values } = parseArgs({ options: { promote: { type: 'boolean' }, lambda: { type: 'string' }, help: { type: 'boolean' } } }));
+  } catch (err) {
+    throw new LearningError(2, 'usage', `${(err as Error).message}\nusage: npm run retrain -- [--promote] [--lambda L]`);
+  }
   if (values.help) {
     console.log('usage: npm run retrain -- [--promote] [--lambda L]   (data dir: POPPY_DATA_DIR, default ./data)');
     return;
