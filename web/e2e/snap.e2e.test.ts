@@ -23,11 +23,17 @@ let browser: Browser;
 let tmp: string;
 const photos: { flower: string; gps: string; gpsAt: { lat: number; lon: number }; other: string } = {} as never;
 
+/** Phone sites with the officer's snap note (kept with the snap; the site's own note is the reviewer's). */
 async function phoneSites(): Promise<{ id: number; coords: [number, number]; note: string | null }[]> {
   const fc = (await (await server.fetch('/api/sites?source=phone')).json()) as {
-    features: { geometry: { coordinates: [number, number] }; properties: { id: number; note: string | null } }[];
+    features: { geometry: { coordinates: [number, number] }; properties: { id: number } }[];
   };
-  return fc.features.map((f) => ({ id: f.properties.id, coords: f.geometry.coordinates, note: f.properties.note }));
+  return Promise.all(
+    fc.features.map(async (f) => {
+      const detail = (await (await server.fetch(`/api/sites/${f.properties.id}`)).json()) as { snaps: { note: string | null }[] };
+      return { id: f.properties.id, coords: f.geometry.coordinates, note: detail.snaps[0]?.note ?? null };
+    }),
+  );
 }
 
 async function signedInPage(context: BrowserContext): Promise<Page> {
@@ -103,6 +109,10 @@ describe.runIf(missing.length === 0)('snap page in chromium', () => {
     await page.click('[data-testid="send"]');
     const answer = await page.waitForSelector('[data-testid="snap-answer"]');
     expect(['poppy', 'uncertain', 'not_poppy']).toContain(await answer.getAttribute('data-verdict'));
+    // the answer opens scrolled to the verdict, not where the send button was
+    const bannerTop = await page.$eval('[data-testid="verdict-banner"]', (el) => el.getBoundingClientRect().top);
+    expect(bannerTop).toBeGreaterThanOrEqual(0);
+    expect(bannerTop).toBeLessThan(120);
     expect(await page.textContent('.verdict-words')).toMatch(/POPPY|UNCERTAIN/);
     expect(await page.textContent('[data-testid="poppy-score"]')).toMatch(/Poppy score \d/);
     const lookalikes = await page.$$eval('[data-testid="lookalikes"] li', (lis) => lis.map((li) => li.textContent ?? ''));
