@@ -111,7 +111,7 @@ describe.runIf(missing.length === 0)('snap page in chromium', () => {
     expect(['poppy', 'uncertain', 'not_poppy']).toContain(await answer.getAttribute('data-verdict'));
     // the answer opens scrolled to the verdict, not where the send button was
     const bannerTop = await page.$eval('[data-testid="verdict-banner"]', (el) => el.getBoundingClientRect().top);
-    expect(bannerTop).toBeGreaterThanOrEqual(0);
+    expect(bannerTop).toBeGreaterThan(-2); // scrollIntoView may leave a sub-pixel
     expect(bannerTop).toBeLessThan(120);
     expect(await page.textContent('.verdict-words')).toMatch(/POPPY|UNCERTAIN/);
     expect(await page.textContent('[data-testid="poppy-score"]')).toMatch(/Poppy score \d/);
