@@ -1,9 +1,5 @@
 import express, { type Express, type Router } from 'express';
-import type { Config } from './config.js';
-import type { Logger } from './logger.js';
-import type { Store } from './store/index.js';
-import type { ModelManifest } from './model/manifest.js';
-import type { Classifier } from './model/classifier.js';
+import type { AppDeps } from './appDeps.js';
 import { JobEvents } from './jobs/events.js';
 import { apiNotFound, errorHandler } from './http/errors.js';
 import { authenticate } from './auth/middleware.js';
@@ -24,27 +20,13 @@ import { fieldRouter } from './http/routes/field.js';
 import { taskSheetsRouter } from './http/routes/taskSheets.js';
 import { seasonRouter } from './http/routes/season.js';
 import { modelsRouter } from './http/routes/models.js';
-import type { AerialModels } from './learning/aerialModels.js';
 import { webRouter } from './http/web.js';
 import { checkOrigin, securityHeaders } from './http/transportSecurity.js';
 import { requestTimeouts } from './http/requestTimeouts.js';
 import { SseHub } from './http/sse.js';
 import { requestLog } from './http/requestLog.js';
 
-export interface AppDeps {
-  config: Config;
-  store: Store;
-  logger: Logger;
-  /** the loaded model's manifest; null when no model could be loaded (frames wait in the queue) */
-  model: ModelManifest | null;
-  /** the loaded classifier (shared by the frame workers and snaps); null when no model could be loaded */
-  classifier?: Classifier | null;
-  events: JobEvents;
-  /** open Server-Sent Event streams; main ends them on shutdown */
-  sse: SseHub;
-  /** the aerial model's versions (retrain, promote); main passes one wired to the frame threads */
-  models?: AerialModels;
-}
+export type { AppDeps } from './appDeps.js';
 
 /**
  * Every API router, mounted in order after authentication. To add one: write http/routes/<name>.ts exporting

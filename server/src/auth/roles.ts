@@ -1,5 +1,6 @@
-export const ROLES = ['admin', 'operator', 'officer', 'reviewer'] as const;
-export type Role = (typeof ROLES)[number];
+import type { Role } from '../domain/roles.js';
+
+export { ROLES, isRole, type Role } from '../domain/roles.js';
 
 /** Who is making a request; `id` 0 is the POPPY_BOOTSTRAP_TOKEN admin, which has no user row. */
 export interface AuthUser {
@@ -9,7 +10,3 @@ export interface AuthUser {
 }
 
 export const BOOTSTRAP_USER: AuthUser = Object.freeze({ id: 0, username: 'bootstrap-token', role: 'admin' });
-
-export function isRole(value: unknown): value is Role {
-  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
-}

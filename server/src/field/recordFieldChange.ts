@@ -1,4 +1,4 @@
-import type { Role } from '../auth/roles.js';
+import type { Role } from '../domain/roles.js';
 import { nowIso } from '../store/db.js';
 import type { FieldEvent, FieldTask } from '../store/field.js';
 import type { Store } from '../store/index.js';

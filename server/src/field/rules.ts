@@ -1,4 +1,4 @@
-import type { Role } from '../auth/roles.js';
+import type { Role } from '../domain/roles.js';
 import type { FieldState, FieldTask } from '../store/field.js';
 import type { SiteStatus } from '../store/types.js';
 

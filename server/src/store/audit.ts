@@ -1,4 +1,4 @@
-import type { StoreContext } from './index.js';
+import type { StoreContext } from './context.js';
 
 export const AUDIT_ACTIONS = [
   'login',

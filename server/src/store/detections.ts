@@ -1,6 +1,6 @@
 import { nowIso } from './db.js';
 import { whereClause, type GeoFilters } from './filters.js';
-import type { StoreContext } from './index.js';
+import type { StoreContext } from './context.js';
 import type { Detection, GeoJsonPolygon, LabelScore, SiteStatus } from './types.js';
 
 interface DetectionRow {

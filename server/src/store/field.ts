@@ -1,4 +1,4 @@
-import type { StoreContext } from './index.js';
+import type { StoreContext } from './context.js';
 
 export const FIELD_STATES = ['assigned', 'visited', 'eradicated', 'not_found', 'not_poppy'] as const;
 export type FieldState = (typeof FIELD_STATES)[number];

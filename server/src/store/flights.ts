@@ -1,5 +1,5 @@
 import { nowIso } from './db.js';
-import type { StoreContext } from './index.js';
+import type { StoreContext } from './context.js';
 import type { Flight, FlightStatus } from './types.js';
 
 interface FlightRow {

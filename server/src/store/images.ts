@@ -1,5 +1,5 @@
 import { nowIso } from './db.js';
-import type { StoreContext } from './index.js';
+import type { StoreContext } from './context.js';
 import type { GeoJsonPolygon, ImageRecord, ImageStatus } from './types.js';
 
 interface ImageRow {

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { migrate, openDb, type Db } from './db.js';
+import type { StoreContext } from './context.js';
 import { createFlightsRepo } from './flights.js';
 import { createImagesRepo } from './images.js';
 import { createJobsRepo } from './jobs.js';
@@ -15,10 +16,7 @@ import { createAuditRepo } from './audit.js';
 import { createFieldRepo } from './field.js';
 import { createModelVersionsRepo } from './modelVersions.js';
 
-export interface StoreContext {
-  db: Db;
-  dataDir: string;
-}
+export type { StoreContext } from './context.js';
 
 /** Every repo of the store; to add one, write store/<domain>.ts exporting a factory and add one line here. */
 function createRepos(ctx: StoreContext) {

@@ -1,5 +1,5 @@
 import { nowIso } from './db.js';
-import type { StoreContext } from './index.js';
+import type { StoreContext } from './context.js';
 import type { JobStatus } from './types.js';
 
 export interface Job {

@@ -1,4 +1,4 @@
-import type { StoreContext } from './index.js';
+import type { StoreContext } from './context.js';
 
 /** A retrained head (table model_versions; the head itself is in the version's file). */
 export interface ModelVersionRecord {

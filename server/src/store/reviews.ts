@@ -1,4 +1,4 @@
-import type { StoreContext } from './index.js';
+import type { StoreContext } from './context.js';
 import type { Review, SiteStatus } from './types.js';
 
 interface ReviewRow {

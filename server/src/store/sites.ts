@@ -1,6 +1,6 @@
 import { nowIso } from './db.js';
 import { whereClause, type GeoFilters } from './filters.js';
-import type { StoreContext } from './index.js';
+import type { StoreContext } from './context.js';
 import { createReviewsRepo } from './reviews.js';
 import type { Actor, GeoJsonPolygon, Review, Site, SiteSource, SiteStatus } from './types.js';
 import { DEFAULT_LIMIT } from './detections.js';

@@ -1,5 +1,5 @@
 import { nowIso } from './db.js';
-import type { StoreContext } from './index.js';
+import type { StoreContext } from './context.js';
 
 export type SnapVerdictValue = 'poppy' | 'not_poppy' | 'uncertain';
 export type SnapLocationSource = 'exif' | 'device' | 'manual';

@@ -1,5 +1,5 @@
-import type { StoreContext } from './index.js';
-import type { Role } from '../auth/roles.js';
+import type { StoreContext } from './context.js';
+import type { Role } from '../domain/roles.js';
 
 export interface TokenOwner {
   tokenId: number;

@@ -3,7 +3,7 @@ import { api } from '../api/client.js';
 import type { FeatureCollection, Flight, SiteFeature } from '../api/types.js';
 import { errorOf } from '../i18n/errors.js';
 import { t } from '../i18n/index.js';
-import type { FieldTaskRow } from '../snap/tasks/TasksTab.js';
+import type { FieldTaskRow } from '../snap/tasks/fieldTaskRow.js';
 import { FieldHistory } from './FieldHistory.js';
 import './fieldTasks.css';
 

@@ -9,8 +9,9 @@ import { helpStrings } from './strings/help.js';
 import { plotStrings } from './strings/plot.js';
 import { modelStrings } from './strings/models.js';
 
-export type Lang = 'en' | 'zh';
-export type Entry = { en: string; zh: string };
+import type { Entry, Lang } from './entry.js';
+
+export type { Entry, Lang } from './entry.js';
 
 const dictionary: Record<string, Entry> = { ...commonStrings, ...errorStrings, ...adminStrings, ...helpStrings, ...reviewStrings, ...snapStrings, ...fieldStrings, ...plotStrings, ...modelStrings };
 

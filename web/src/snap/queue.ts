@@ -5,42 +5,17 @@ import { createStore, del, entries, set, type UseStore } from 'idb-keyval';
 import { api, ApiError, setCsrfToken } from '../api/client.js';
 import type { SessionUser } from '../auth/useSession.js';
 import { completePendingSignOut } from './session.js';
-import type { SentPosition, SnapAnswer } from './types.js';
-import { sendVisit, visitSent, type FieldDetail, type QueuedVisit } from './tasks/visitOutbox.js';
+import type { SnapAnswer } from './types.js';
+import type { FieldDetail, QueuedSnap, SendResult, SnapOwner } from './outboxItem.js';
+import { sendVisit, visitSent } from './tasks/visitSend.js';
 
-/** The officer who took a snap: it is sent only under their session, never under whoever is signed in later. */
-export interface SnapOwner {
-  id: number | string;
-  username: string;
-}
-
-export interface QueuedSnap {
-  key: string;
-  owner: SnapOwner;
-  photo: Blob;
-  fileName: string;
-  note: string;
-  position: SentPosition | null;
-  createdAt: string;
-  attempts: number;
-  state: 'pending' | 'failed';
-  /** for failed snaps: the server's reason */
-  error?: { code: string; message: string };
-  /** a field visit from "My tasks" (tasks/visitOutbox.ts), sent to /api/sites/:id/field instead of /api/snaps */
-  visit?: QueuedVisit;
-}
+export type { QueuedSnap, SendResult, SnapOwner } from './outboxItem.js';
 
 export interface RecentSnap {
   key: string;
   answer: SnapAnswer;
   sentAt: string;
 }
-
-export type SendResult =
-  | { kind: 'sent'; answer: SnapAnswer }
-  | { kind: 'retry'; reason: string }
-  | { kind: 'auth' }
-  | { kind: 'rejected'; code: string; message: string };
 
 export interface QueueState {
   /** waiting to be sent under the signed-in officer (all waiting snaps when nobody is signed in) */

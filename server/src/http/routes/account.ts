@@ -1,6 +1,6 @@
 import express, { type Router } from 'express';
 import { z } from 'zod';
-import type { AppDeps } from '../../app.js';
+import type { AppDeps } from '../../appDeps.js';
 import { PasswordSchema } from '../../auth/accounts.js';
 import { requireRole } from '../../auth/middleware.js';
 import { hashPassword, verifyPassword } from '../../auth/passwords.js';

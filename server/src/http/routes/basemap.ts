@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import express, { type Router } from 'express';
-import type { AppDeps } from '../../app.js';
+import type { AppDeps } from '../../appDeps.js';
 import { requireRole } from '../../auth/middleware.js';
 import { HttpError } from '../errors.js';
 

@@ -1,5 +1,5 @@
 import express, { type Router } from 'express';
-import type { AppDeps } from '../../app.js';
+import type { AppDeps } from '../../appDeps.js';
 import { requireRole } from '../../auth/middleware.js';
 import { HttpError } from '../errors.js';
 import { parseGeoFilters } from '../filters.js';

@@ -3,7 +3,7 @@ import path from 'node:path';
 import express, { type RequestHandler, type Router } from 'express';
 import multer from 'multer';
 import { z } from 'zod';
-import type { AppDeps } from '../../app.js';
+import type { AppDeps } from '../../appDeps.js';
 import { requireRole } from '../../auth/middleware.js';
 import { dropUnreferenced, takeEvidencePhotos, type ReceivedPhoto } from '../../field/evidencePhotos.js';
 import { recordFieldChange } from '../../field/recordFieldChange.js';

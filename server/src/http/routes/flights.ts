@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import express, { type Router } from 'express';
 import { z } from 'zod';
-import type { AppDeps } from '../../app.js';
+import type { AppDeps } from '../../appDeps.js';
 import { requireRole } from '../../auth/middleware.js';
 import type { ImageRecord } from '../../store/types.js';
 import { HttpError, notFound } from '../errors.js';

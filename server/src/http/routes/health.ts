@@ -1,5 +1,5 @@
 import express, { type Router } from 'express';
-import type { AppDeps } from '../../app.js';
+import type { AppDeps } from '../../appDeps.js';
 import { BASEMAP_PMTILES_PATH } from './basemap.js';
 
 export function healthRouter({ model, config, store }: AppDeps): Router {

@@ -1,6 +1,6 @@
 import express, { type Router } from 'express';
 import { stringify } from 'csv-stringify/sync';
-import type { AppDeps } from '../../app.js';
+import type { AppDeps } from '../../appDeps.js';
 import { requireRole } from '../../auth/middleware.js';
 import { seasonCsvRows, seasonFigures } from '../../field/seasonFigures.js';
 import { parseGeoFilters } from '../filters.js';

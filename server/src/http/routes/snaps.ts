@@ -1,7 +1,7 @@
 import { Router, type RequestHandler } from 'express';
 import multer from 'multer';
 import { z } from 'zod';
-import type { AppDeps } from '../../app.js';
+import type { AppDeps } from '../../appDeps.js';
 import { requireRole } from '../../auth/middleware.js';
 import { Classifier } from '../../model/classifier.js';
 import { isUsablePosition, type SentPosition } from '../../snap/location.js';

@@ -1,6 +1,6 @@
 import express, { type Router } from 'express';
 import { z } from 'zod';
-import type { AppDeps } from '../../app.js';
+import type { AppDeps } from '../../appDeps.js';
 import { requireRole } from '../../auth/middleware.js';
 import { findCjkFont, renderTaskSheets } from '../../field/taskSheet.js';
 import { FIELD_STATES } from '../../store/field.js';

@@ -1,4 +1,4 @@
-import type { Entry } from '../index.js';
+import type { Entry } from '../entry.js';
 
 export const adminStrings: Record<string, Entry> = {
   'app.users': { en: 'Users', zh: '用户' },

@@ -1,4 +1,4 @@
-import type { Entry } from '../index.js';
+import type { Entry } from '../entry.js';
 
 export const commonStrings: Record<string, Entry> = {
   'common.language': { en: 'Language', zh: '语言' },

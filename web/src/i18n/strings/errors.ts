@@ -1,4 +1,4 @@
-import type { Entry } from '../index.js';
+import type { Entry } from '../entry.js';
 
 /** Server error codes (`{error: code}` of API answers, `code` of refused upload files) in the reader's language. */
 export const errorStrings: Record<string, Entry> = {

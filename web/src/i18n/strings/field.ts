@@ -1,4 +1,4 @@
-import type { Entry } from '../index.js';
+import type { Entry } from '../entry.js';
 
 /** Field tasks on the phone ("My tasks") and the season dashboard in the review app. */
 export const fieldStrings: Record<string, Entry> = {

@@ -1,4 +1,4 @@
-import type { Entry } from '../index.js';
+import type { Entry } from '../entry.js';
 
 export const helpStrings: Record<string, Entry> = {
   'help.title': { en: 'Help', zh: '帮助' },

@@ -1,4 +1,4 @@
-import type { Entry } from '../index.js';
+import type { Entry } from '../entry.js';
 
 /** The Models page (admins): versions of the aerial model's head retrained from the reviewers' decisions. */
 export const modelStrings: Record<string, Entry> = {

@@ -1,4 +1,4 @@
-import type { Entry } from '../index.js';
+import type { Entry } from '../entry.js';
 
 // The plot estimate on a site: area, visible flower heads, and the legal bands it falls against (China).
 export const plotStrings: Record<string, Entry> = {

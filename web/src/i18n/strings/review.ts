@@ -1,4 +1,4 @@
-import type { Entry } from '../index.js';
+import type { Entry } from '../entry.js';
 
 // Strings of the review app: shell, review page, map, flights, exports.
 export const reviewStrings: Record<string, Entry> = {

@@ -1,4 +1,4 @@
-import type { Entry } from '../index.js';
+import type { Entry } from '../entry.js';
 
 export const snapStrings: Record<string, Entry> = {
   'snap.title': { en: 'Snap a plant', zh: '拍照识别植物' },

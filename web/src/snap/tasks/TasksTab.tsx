@@ -5,27 +5,10 @@ import { t } from '../../i18n/index.js';
 import { discard, flushQueue, subscribe, type QueueState } from '../queue.js';
 import { amapUri, baiduUri, compassPoint, fixed6, geoUri, sortTasks, toGcj02, type LatLon } from './geo.js';
 import { VisitForm } from './VisitForm.js';
-import { onVisitSent } from './visitOutbox.js';
+import { onVisitSent } from './visitSend.js';
+import type { FieldTaskRow } from './fieldTaskRow.js';
 
 /** GET /api/field/tasks row (server/src/field/views.ts taskSummary). */
-export interface FieldTaskRow {
-  siteId: number;
-  state: 'assigned' | 'visited' | 'eradicated' | 'not_found' | 'not_poppy';
-  assignee: string | null;
-  dueDate: string | null;
-  plantsCounted: number | null;
-  note: string | null;
-  version: number;
-  lat: number;
-  lon: number;
-  errorRadiusM: number;
-  score: number;
-  flight: { id: number; name: string } | null;
-  areaM2: number | null;
-  estimatedHeads: number | null;
-  cropUrl: string;
-}
-
 const CACHE_KEY = 'poppywatch.snap.tasks';
 const RETRY_EVERY_MS = 20_000;
 

@@ -1,7 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { t } from '../../i18n/index.js';
-import type { FieldTaskRow } from './TasksTab.js';
-import { queueVisit, type VisitState } from './visitOutbox.js';
+import type { FieldTaskRow } from './fieldTaskRow.js';
+import { queueVisit } from './visitOutbox.js';
+import type { VisitState } from '../outboxItem.js';
 
 const OUTCOMES: VisitState[] = ['visited', 'eradicated', 'not_found', 'not_poppy'];
 
