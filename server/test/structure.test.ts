@@ -1,0 +1,29 @@
+// The code's shape (issue 15): no import cycles anywhere in server/src or web/src, and jobs never reach into http.
+import { describe, expect, it } from 'vitest';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+// @ts-expect-error plain .mjs script without types
+import { importCycles, importGraph } from '../../scripts/check/importCycles.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const roots = [path.join(root, 'server/src'), path.join(root, 'web/src')];
+
+describe('module structure', () => {
+  it('has no import cycle (type-only imports included)', () => {
+    const { files, cycles } = importCycles(roots) as { files: number; cycles: string[][] };
+    expect(files).toBeGreaterThan(100);
+    expect(cycles).toEqual([]);
+  });
+
+  it('jobs, pipeline, sites, store and snap never import http/ or app.ts', () => {
+    const graph = importGraph(roots) as Map<string, string[]>;
+    const rel = (p: string) => path.relative(path.join(root, 'server/src'), p).split(path.sep).join('/');
+    const offending: string[] = [];
+    for (const [file, targets] of graph) {
+      const from = rel(file);
+      if (!/^(jobs|pipeline|sites|store|snap|model|domain)\//.test(from)) continue;
+      for (const t of targets) if (/^(http\/|app\.ts$)/.test(rel(t))) offending.push(`${from} → ${rel(t)}`);
+    }
+    expect(offending).toEqual([]);
+  });
+});
