@@ -42,6 +42,19 @@ describe('what the flight could see, and reprocessing', () => {
     expect(visibilityVerdict(2.6, 30, 2).level).toBe('marginal');
   });
 
+  it('answers an upload with the verdict from the new frames\' metadata before they are processed', async () => {
+    const slow = await server.fetch('/api/flights', { method: 'POST', json: { name: 'High pass', altitudeAglM: 40 } });
+    const id = ((await slow.json()) as { id: number }).id;
+    // 800 px across a DJI FC6310 (13.2 mm sensor, 8.8 mm lens) from 40 m: 7.5 cm/px
+    const frame = await makeTestJpeg({ lat: 25.01, lon: 102.51, seed: 9, width: 800, height: 600 });
+    const up = await server.fetch(`/api/flights/${id}/images`, { method: 'POST', body: uploadForm([{ name: 'HIGH.jpg', data: frame, type: 'image/jpeg' }]) });
+    expect(up.status).toBe(202);
+    const { visibility } = (await up.json()) as { visibility: { level: string; gsdCmPerPx: number; flyBelowM: number; message: string } };
+    expect(visibility).toMatchObject({ level: 'too_coarse', gsdCmPerPx: 7.5, flyBelowM: 10 });
+    expect(visibility.message).toBe('At 7.5 cm/px a 6 cm flower is under 2 px across — fly below 10 m for this camera (the model looks at 2 cm/px).');
+    await waitFor(async () => ((await (await server.fetch(`/api/flights/${id}`)).json()) as { status: string }).status === 'done', 20_000, 'high pass processed');
+  });
+
   it('measures a frame: height, cm/px, area, and why an imprecise frame is imprecise', () => {
     const ring = [[102.5, 25], [102.5004, 25], [102.5004, 25.0003], [102.5, 25.0003], [102.5, 25]];
     expect(ringAreaM2(ring)).toBeGreaterThan(1300);

@@ -354,6 +354,8 @@ describe.runIf(chromiumAvailable() && DIST_BUILT)('field review in chromium', ()
         await page.waitForSelector('[data-testid="site-panel"] [data-testid="frame-with-box"]');
         await page.waitForFunction(() => document.querySelectorAll('img.frame-overlay').length > 0);
         await check('review', page);
+        // ten menu entries for an administrator, each on one line
+        expect(await page.$$eval('.topbar nav a', (as) => as.filter((a) => a.getBoundingClientRect().height > 36).map((a) => a.textContent))).toEqual([]);
         await page.keyboard.press('z');
         await page.waitForSelector('[data-testid="zoom-viewer"]');
         await check('zoom', page);

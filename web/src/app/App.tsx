@@ -57,8 +57,9 @@ function Workspace({ user, onLogout, onPasswordChanged }: { user: SessionUser; o
         <span className="spacer" />
         {config?.model?.version && <span className="muted small model-version">{t('app.model', { name: config.model.name, version: config.model.version })}</span>}
         <LangSwitch />
-        <a className="user" href="#/account">
-          {t('common.signedInAs', { name: user.username, role: t(`common.role.${user.role}`) })}
+        {/* the name only, so ten menu entries fit a laptop; the role is in the tooltip and on My account */}
+        <a className="user" href="#/account" title={t('common.signedInAs', { name: user.username, role: t(`common.role.${user.role}`) })}>
+          {user.username}
         </a>
         <button type="button" onClick={onLogout}>
           {t('common.logout')}
