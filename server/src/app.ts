@@ -63,10 +63,6 @@ export function createApp(deps: AppDeps): Express {
   // behind nginx (POPPY_TRUST_PROXY): req.secure and req.ip come from X-Forwarded-Proto/-For, so cookies get Secure
   app.set('trust proxy', deps.config.trustProxy);
   app.set('query parser', 'simple');
-  app.locals.store = deps.store;
-  app.locals.config = deps.config;
-  app.locals.deps = deps;
-  app.locals.uploadLimits = { maxFiles: deps.config.maxFiles, maxFileBytes: deps.config.maxFileBytes };
 
   app.use(
     requestTimeouts({
@@ -82,12 +78,12 @@ export function createApp(deps: AppDeps): Express {
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
-  app.use('/api', authenticate);
+  app.use('/api', authenticate({ store: deps.store, bootstrapToken: deps.config.bootstrapToken }));
   app.use('/api', requestLog(deps.logger));
-  app.use('/api', auditTrail);
+  app.use('/api', auditTrail(deps.store));
   for (const makeRouter of API_ROUTERS) app.use('/api', makeRouter(deps));
   app.use('/api', apiNotFound);
   app.use(webRouter(deps.config));
-  app.use(errorHandler(deps.logger));
+  app.use(errorHandler({ logger: deps.logger, maxFiles: deps.config.maxFiles }));
   return app;
 }

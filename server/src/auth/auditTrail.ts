@@ -56,7 +56,7 @@ export function auditEntries(locals: Record<string, unknown>): Omit<AuditInput, 
   return out;
 }
 
-export const auditTrail: RequestHandler = (req: Request, res: Response, next: NextFunction) => {
+export const auditTrail = ({ audit }: { audit: AuditRepo }): RequestHandler => (req: Request, res: Response, next: NextFunction) => {
   const send = res.send.bind(res);
   let written = false;
   res.send = ((body?: unknown) => {
@@ -65,8 +65,7 @@ export const auditTrail: RequestHandler = (req: Request, res: Response, next: Ne
       written = true;
       const entries = auditEntries(res.locals);
       if (entries.length > 0) {
-        const store = req.app.locals.store as { audit: AuditRepo };
-        for (const e of entries) store.audit.append({ ...e, user: req.user ?? null, ip: req.ip ?? null });
+        for (const e of entries) audit.append({ ...e, user: req.user ?? null, ip: req.ip ?? null });
       }
     }
     return send(body);

@@ -1,10 +1,8 @@
 /**
  * Authentication and roles for every /api route.
  *
- * WIRING (server/src/app.ts): the middleware reads its dependencies lazily from the app:
- *   app.locals.store  = store;   // Store from openStore(): needs store.sessions and store.tokens
- *   app.locals.config = config;  // Config from loadConfig(): needs config.bootstrapToken
- *   app.use(authenticate);       // before the API routers; sets req.user or leaves it undefined
+ * WIRING (server/src/app.ts): the middleware takes its dependencies like the routers do:
+ *   app.use(authenticate({ store, bootstrapToken: config.bootstrapToken }));  // before the API routers; sets req.user or leaves it undefined
  *   router.post('/api/flights', requireRole('operator'), handler);   // admin passes every requireRole
  *   router.get('/api/flights', requireRole(), handler);              // any authenticated user
  *
@@ -14,7 +12,6 @@
  * requireRole then answers 401 (bad/expired token) or 403 (CSRF) with the reason.
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import type { Config } from '../config.js';
 import type { SessionsRepo } from '../store/sessions.js';
 import type { TokensRepo } from '../store/tokens.js';
 import { readCookie, SESSION_COOKIE } from './cookies.js';
@@ -50,13 +47,11 @@ interface AuthStore {
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-function deps(req: Request): { store: AuthStore; bootstrapToken: string | undefined } {
-  const store = req.app.locals.store as AuthStore | undefined;
-  if (!store?.sessions || !store?.tokens) {
-    throw new Error('auth: app.locals.store is not set (createApp must set app.locals.store = store)');
-  }
-  const config = req.app.locals.config as Pick<Config, 'bootstrapToken'> | undefined;
-  return { store, bootstrapToken: config ? config.bootstrapToken : process.env.POPPY_BOOTSTRAP_TOKEN || undefined };
+export interface AuthenticateDeps {
+  /** needs only sessions and tokens */
+  store: AuthStore;
+  /** POPPY_BOOTSTRAP_TOKEN: this Bearer token is the admin */
+  bootstrapToken: string | undefined;
 }
 
 function bearerToken(req: Request): string | undefined {
@@ -66,8 +61,7 @@ function bearerToken(req: Request): string | undefined {
   return m ? m[1] : '';
 }
 
-export const authenticate: RequestHandler = (req: Request, _res: Response, next: NextFunction) => {
-  const { store, bootstrapToken } = deps(req);
+export const authenticate = ({ store, bootstrapToken }: AuthenticateDeps): RequestHandler => (req: Request, _res: Response, next: NextFunction) => {
   const bearer = bearerToken(req);
   if (bearer !== undefined) {
     if (bearer && bootstrapToken && safeEqual(bearer, bootstrapToken)) {

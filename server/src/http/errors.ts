@@ -40,7 +40,7 @@ export const apiNotFound: RequestHandler = (req, res) => {
 };
 
 /** The last middleware: every error becomes JSON `{error, message}`; only server faults are 500, without details. */
-export function errorHandler(logger: Logger): ErrorRequestHandler {
+export function errorHandler({ logger, maxFiles }: { logger: Logger; maxFiles?: number }): ErrorRequestHandler {
   return (err, req, res, _next) => {
     let status = 500;
     let body: Record<string, unknown> = { error: 'internal', message: 'Internal server error; the fault is logged.' };
@@ -53,10 +53,9 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     } else if (err instanceof multer.MulterError) {
       const [s, code] = MULTER_STATUS[err.code] ?? [400, 'bad_upload'];
       status = s;
-      const limits = (req.app.locals.uploadLimits ?? {}) as { maxFiles?: number };
       const message =
-        err.code === 'LIMIT_FILE_COUNT' && limits.maxFiles
-          ? `Too many files in one request: at most ${limits.maxFiles}. Send them in smaller batches.`
+        err.code === 'LIMIT_FILE_COUNT' && maxFiles
+          ? `Too many files in one request: at most ${maxFiles}. Send them in smaller batches.`
           : `${err.message}${err.field ? ` (field "${err.field}")` : ''}.`;
       body = { error: code, message };
     } else if (err instanceof Error && /^(Malformed part header|Unexpected end of (form|file)|Multipart: Boundary not found|Malformed urlencoded form)/.test(err.message)) {
