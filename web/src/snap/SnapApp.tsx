@@ -4,6 +4,8 @@ import { AnswerView } from './AnswerView.js';
 import { LocationPanel } from './LocationPanel.js';
 import { discard, enqueue, flushQueue, newIdempotencyKey, sendSnap, settle, subscribe, type QueueState } from './queue.js';
 import type { SentPosition, SnapAnswer } from './types.js';
+import { formatTime } from '../review/format.js';
+import { getLang } from '../i18n/index.js';
 
 const RETRY_EVERY_MS = 20_000;
 
@@ -195,7 +197,7 @@ export function SnapApp({ onNeedsLogin }: { onNeedsLogin: () => void }) {
             {queue.recent.slice(0, 5).map((r) => (
               <li key={r.key} className={`verdict-${r.answer.verdict}`}>
                 <span className="badge">{t(`snap.verdict.${r.answer.verdict}`)}</span>
-                <span className="when">{new Date(r.answer.createdAt).toLocaleString()}</span>
+                <span className="when">{formatTime(r.answer.createdAt, getLang())}</span>
                 <button type="button" className="link" onClick={() => setScreen({ kind: 'answer', answer: r.answer })}>
                   {t('snap.recent.view')}
                 </button>
