@@ -67,5 +67,8 @@ export const errorStrings: Record<string, Entry> = {
   'error.unknown_assignee': { en: 'Unknown user.', zh: '未知用户。' },
   'error.cjk_font_missing': { en: 'The server lacks a Chinese font for printing.', zh: '服务器缺少打印所需的中文字体。' },
   'error.retrain_failed': { en: 'Retraining the model failed: {message}', zh: '模型重新训练失败：{message}' },
+  'error.no_cells': { en: 'No synthetic evaluation cells beside the model (npm run eval:cells).', zh: '模型旁缺少合成评估数据（npm run eval:cells）。' },
+  'error.other_network': { en: 'The evaluation cells were made with another network (npm run eval:cells).', zh: '评估数据由另一个网络生成（请运行 npm run eval:cells）。' },
+  'error.one_flight': { en: 'Reviews from one flight only: the comparison needs a second flight.', zh: '只有一个航拍任务的审核结果：比较需要第二个任务。' },
   'error.wrong_password': { en: 'The current password is wrong.', zh: '当前密码错误。' },
 };
