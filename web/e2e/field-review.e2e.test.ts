@@ -509,6 +509,9 @@ describe.runIf(chromiumAvailable() && DIST_BUILT)('field review in chromium', ()
       const m = status!.match(/(-?\d+\.\d+), (-?\d+\.\d+)/)!;
       expect(Math.abs(Number(m[1]) - field.centre.lat)).toBeLessThan(0.01);
       expect(Math.abs(Number(m[2]) - field.centre.lon)).toBeLessThan(0.01);
+      // the phone's map carries the same plain-text attribution prefix, without Leaflet's flag
+      expect(await page.textContent('.leaflet-control-attribution')).toContain('PoppyWatch');
+      expect(await page.locator('.leaflet-control-attribution svg').count()).toBe(0);
       await shot(page, 'snap-pin-latest-flight');
       await context.close();
     });

@@ -7,6 +7,7 @@ import { useLang } from '../i18n/useLang.js';
 import { toMapLonLat, type BasemapSettings } from './basemap.js';
 import { FrameOverlayLayer, type FrameOverlaySpec } from './frameOverlays.js';
 import { parseLatLon } from './parseLatLon.js';
+import { setPlainPrefix } from './attribution.js';
 import { pmtilesLayer } from './pmtilesLayer.js';
 import { scoreOpacity, statusColor } from './colors.js';
 
@@ -119,9 +120,7 @@ export function SiteMap({ sites, selected, onSelect, overlays, showFootprints, s
   }, [basemap.url, basemap.pmtiles, basemap.attribution]);
 
   useEffect(() => {
-    // plain text: the prefix is configured by an administrator, never interpreted as HTML
-    const text = attributionPrefix.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-    mapRef.current?.attributionControl.setPrefix(text || false);
+    if (mapRef.current) setPlainPrefix(mapRef.current, attributionPrefix);
   }, [attributionPrefix]);
 
   // The flight's own imagery, most nadir frame on top.

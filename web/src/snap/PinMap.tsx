@@ -5,6 +5,7 @@ import { api } from '../api/client.js';
 import type { AppConfig } from '../api/types.js';
 import { effectiveBasemap, loadSavedBasemap, toMapLonLat, type BasemapSettings } from '../map/basemap.js';
 import { t } from '../i18n/index.js';
+import { setPlainPrefix } from '../map/attribution.js';
 
 interface Props {
   /** WGS-84 start point */
@@ -35,6 +36,7 @@ export function PinMap({ start, startZoom, onMove, goTo }: Props) {
     if (!box.current) return;
     const [x, y] = toMapLonLat(start.lon, start.lat, false);
     const m = L.map(box.current, { center: [y, x], zoom: startZoom, zoomControl: true, attributionControl: true, worldCopyJump: true });
+    setPlainPrefix(m, null); // no Leaflet flag; the server's prefix once the config is in
     map.current = m;
     const report = () => {
       const c = m.getCenter();
@@ -54,6 +56,7 @@ export function PinMap({ start, startZoom, onMove, goTo }: Props) {
     api<AppConfig>('/api/config')
       .then((config) => {
         if (!live) return;
+        setPlainPrefix(m, config.map?.attributionPrefix);
         const b = effectiveBasemap(config, loadSavedBasemap());
         basemap.current = b;
         if (!b.url) return;
