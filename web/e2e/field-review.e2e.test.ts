@@ -41,6 +41,10 @@ describe.runIf(chromiumAvailable() && DIST_BUILT)('field review in chromium', ()
       await page.waitForFunction(() => [...document.querySelectorAll<HTMLImageElement>('img.frame-overlay')].every((i) => i.complete && i.naturalWidth > 0));
       const transforms = await page.$$eval('img.frame-overlay', (imgs) => imgs.map((i) => (i as HTMLElement).style.transform));
       expect(transforms.every((t) => t.startsWith('matrix3d('))).toBe(true);
+      // where frames overlap the most nadir one is on top
+      const tilt = new Map(fc.features.map((f) => [String((f.properties as { imageId?: number }).imageId), (f.properties as { offNadirDeg?: number | null }).offNadirDeg ?? 90]));
+      const stack = await page.$$eval('img.frame-overlay', (imgs) => imgs.map((i) => [(i as HTMLElement).dataset.imageId!, Number((i as HTMLElement).style.zIndex)] as [string, number]));
+      for (const [a, za] of stack) for (const [b, zb] of stack) if (tilt.get(a)! < tilt.get(b)!) expect(za).toBeGreaterThanOrEqual(zb);
       // the offline basemap: tiles read from the PMTiles file through byte ranges, no notice
       await page.waitForSelector('.leaflet-tile-loaded', { timeout: 15_000 });
       expect(await page.locator('[data-testid="basemap-notice"]').count()).toBe(0);
