@@ -1,5 +1,6 @@
 import type { AerialThresholds } from '../model/aerialManifest.js';
 import type { CellMaps } from './denseModel.js';
+import { WeightedCentre } from '../util/weightedCentre.js';
 
 /** A connected patch of poppy cells in one frame, in resampled pixels. */
 export interface Blob {
@@ -88,17 +89,15 @@ export function findBlobs(maps: CellMaps, t: AerialThresholds): Blob[] {
     }
     let heads = 0;
     let other = 0;
-    let wx = 0;
-    let wy = 0;
+    const weighted = new WeightedCentre();
     for (const i of rim) {
       const r = Math.floor(i / cols);
       const c = i - r * cols;
       heads += poppyHeads[i];
       other += otherHeads[i];
-      wx += poppyHeads[i] * (c + 0.5) * stride;
-      wy += poppyHeads[i] * (r + 0.5) * stride;
+      weighted.add((c + 0.5) * stride, (r + 0.5) * stride, poppyHeads[i]);
     }
-    const centre = heads > 0 ? { x: wx / heads, y: wy / heads } : { x: ((c0 + c1 + 1) / 2) * stride, y: ((r0 + r1 + 1) / 2) * stride };
+    const centre = (heads > 0 && weighted.centre()) || { x: ((c0 + c1 + 1) / 2) * stride, y: ((r0 + r1 + 1) / 2) * stride };
     return {
       cells,
       centre,

@@ -1,5 +1,6 @@
 import type { Rect, TilePlan } from './tilePlan.js';
 import { toOriginal } from './tilePlan.js';
+import { WeightedCentre } from '../util/weightedCentre.js';
 
 export interface LabelScore {
   label: string;
@@ -61,21 +62,15 @@ export function mergeDetections(
     const y1 = Math.max(...members.map((m) => m.tile.rect.y + m.tile.rect.h));
     const box = toOriginal({ x: x0, y: y0, w: x1 - x0, h: y1 - y0 }, plan.scaleX, plan.scaleY, frame.width, frame.height);
     // weight by how far above the threshold a tile is, so a plot's edge tiles pull the centre less
-    let wx = 0;
-    let wy = 0;
-    let wsum = 0;
-    for (const m of members) {
-      const w = m.s.poppy - threshold + 1e-3;
-      wx += w * (m.tile.rect.x + m.tile.rect.w / 2);
-      wy += w * (m.tile.rect.y + m.tile.rect.h / 2);
-      wsum += w;
-    }
+    const weighted = new WeightedCentre();
+    for (const m of members) weighted.add(m.tile.rect.x + m.tile.rect.w / 2, m.tile.rect.y + m.tile.rect.h / 2, m.s.poppy - threshold + 1e-3);
+    const c = weighted.centre()!;
     const best = members.reduce((a, b) => (b.s.poppy > a.s.poppy ? b : a));
     out.push({
       box,
       centre: {
-        x: Math.min(frame.width, Math.max(0, wx / wsum / plan.scaleX)),
-        y: Math.min(frame.height, Math.max(0, wy / wsum / plan.scaleY)),
+        x: Math.min(frame.width, Math.max(0, c.x / plan.scaleX)),
+        y: Math.min(frame.height, Math.max(0, c.y / plan.scaleY)),
       },
       score: best.s.poppy,
       top: best.s.top,

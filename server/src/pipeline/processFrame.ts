@@ -5,6 +5,7 @@ import { frameFootprint, locatePixel } from './groundPosition.js';
 import { readMetadata, type FrameMetadata } from './metadata.js';
 import { resampleFrame } from './resample.js';
 import { cutTile, planTiles, type Rect, type TilePlan } from './tilePlan.js';
+import { WeightedCentre } from '../util/weightedCentre.js';
 
 /** The part of the model's Classifier the pipeline needs (server/src/model/classifier.ts implements it). */
 export interface TileClassifier {
@@ -197,26 +198,23 @@ function refinementRects(d: FrameDetection, plan: TilePlan, frame: { width: numb
 
 /** Moves the centre to the evidence-weighted centre of the refinement tiles; keeps it when none has any. */
 function recentre(d: FrameDetection, rects: Rect[], scores: TileScore[], threshold: number, plan: TilePlan, frame: { width: number; height: number }): void {
-  let wx = 0;
-  let wy = 0;
-  let w = 0;
+  const weighted = new WeightedCentre();
   rects.forEach((r, i) => {
     const s = scores[i];
     if (!s) return;
     // graded evidence: tiles half way to the threshold still say which side of the box the plants are on
     const weight = s.poppy - threshold * REFINE_EVIDENCE_FRACTION;
     if (weight <= 0) return;
-    wx += weight * (r.x + r.w / 2);
-    wy += weight * (r.y + r.h / 2);
-    w += weight;
+    weighted.add(r.x + r.w / 2, r.y + r.h / 2, weight);
     if (s.poppy > d.score) {
       d.score = s.poppy;
       d.top = s.top;
     }
   });
-  if (w === 0) return;
+  const c = weighted.centre();
+  if (!c) return;
   d.centre = {
-    x: Math.min(frame.width, Math.max(0, wx / w / plan.scaleX)),
-    y: Math.min(frame.height, Math.max(0, wy / w / plan.scaleY)),
+    x: Math.min(frame.width, Math.max(0, c.x / plan.scaleX)),
+    y: Math.min(frame.height, Math.max(0, c.y / plan.scaleY)),
   };
 }

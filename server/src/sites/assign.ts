@@ -1,4 +1,5 @@
 import { distanceM, latLonToOffset } from '../pipeline/geodesy.js';
+import { WeightedCentre } from '../util/weightedCentre.js';
 
 /** Detections closer than this always belong to one site; farther ones only when their error radii overlap that much. */
 export const MIN_SITE_RADIUS_M = 5;
@@ -113,8 +114,9 @@ export function assignToSites(
       sites.push(best);
     } else {
       const n = best.detectionCount;
-      best.lat = (best.lat * n + d.lat) / (n + 1);
-      best.lon = (best.lon * n + d.lon) / (n + 1);
+      const mean = new WeightedCentre().add(best.lat, best.lon, n).add(d.lat, d.lon, 1).centre()!;
+      best.lat = mean.x;
+      best.lon = mean.y;
       best.detectionCount = n + 1;
       best.errorRadiusM = Math.min(best.errorRadiusM, d.errorRadiusM);
       if (d.score > best.score) {
