@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { HttpError, zodMessage } from './errors.js';
+import { HttpError, notFound, zodMessage } from './errors.js';
 import { POSITIVE_ID } from './text.js';
 
 /** Parses with a zod schema; a failure is a 400 naming the bad fields. */
@@ -21,4 +21,12 @@ export function parseId(value: unknown, what: string): number {
   const r = idParam.safeParse(value);
   if (!r.success) throw new HttpError(400, 'invalid_id', `${what} id must be a positive integer, got "${String(value)}".`);
   return r.data;
+}
+
+/** The thing a path id names: 400 `invalid_id` for a badly written id, 404 `not_found` naming it when there is none. */
+export function findOr404<T>(value: unknown, what: string, find: (id: number) => T | null | undefined): T {
+  const id = parseId(value, what);
+  const found = find(id);
+  if (found == null) throw notFound(`${what} ${id}`);
+  return found;
 }

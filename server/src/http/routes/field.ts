@@ -11,7 +11,7 @@ import { fieldDetail, taskSummary } from '../../field/views.js';
 import { FIELD_STATES, type FieldState } from '../../store/field.js';
 import { HttpError, notFound } from '../errors.js';
 import { hashingDiskStorage } from '../upload.js';
-import { parse, parseId } from '../validate.js';
+import { findOr404, parse, parseId } from '../validate.js';
 
 export const MAX_FIELD_PHOTOS = 8;
 export const PHOTO_FIELD = 'photos';
@@ -137,9 +137,8 @@ export function fieldRouter({ store, config }: AppDeps): Router {
   });
 
   router.get('/sites/:id/field', requireRole(), (req, res) => {
-    const siteId = parseId(req.params.id, 'Site');
-    if (!store.sites.get(siteId)) throw notFound(`Site ${siteId}`);
-    res.json(fieldDetail(store, siteId));
+    const site = findOr404(req.params.id, 'Site', (id) => store.sites.get(id));
+    res.json(fieldDetail(store, site.id));
   });
 
   router.get('/field/tasks', requireRole('officer', 'reviewer'), (req, res) => {

@@ -5,8 +5,8 @@ import { z } from 'zod';
 import type { AppDeps } from '../../appDeps.js';
 import { requireRole } from '../../auth/middleware.js';
 import type { ImageRecord } from '../../store/types.js';
-import { HttpError, notFound } from '../errors.js';
-import { parse, parseId } from '../validate.js';
+import { HttpError } from '../errors.js';
+import { findOr404, parse } from '../validate.js';
 import { sseHeaders, sseSend } from '../sse.js';
 import { cleanText } from '../text.js';
 import { flightCoverage, frameCoverage } from '../../coverage/frameCoverage.js';
@@ -76,12 +76,7 @@ const PROGRESS_THROTTLE_MS = 250;
 
 export function flightsRouter({ store, events, sse, model }: AppDeps): Router {
   const router = express.Router();
-  const flightOr404 = (raw: unknown) => {
-    const id = parseId(raw, 'Flight');
-    const flight = store.flights.get(id);
-    if (!flight) throw notFound(`Flight ${id}`);
-    return flight;
-  };
+  const flightOr404 = (raw: unknown) => findOr404(raw, 'Flight', (id) => store.flights.get(id));
 
   router.post('/flights', requireRole('operator'), (req, res) => {
     const body = parse(NewFlightSchema, req.body ?? {}, 'flight');

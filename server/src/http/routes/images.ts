@@ -4,7 +4,7 @@ import express, { type Response, type Router } from 'express';
 import type { AppDeps } from '../../appDeps.js';
 import { requireRole } from '../../auth/middleware.js';
 import { HttpError, notFound } from '../errors.js';
-import { parseId } from '../validate.js';
+import { findOr404, parseId } from '../validate.js';
 import { derivedImage, detectionCrop, overlayImage, type DerivedKind } from '../derived.js';
 import { frameSummary } from './flights.js';
 
@@ -19,12 +19,7 @@ function sendCachedJpeg(res: Response, file: string): void {
 
 export function imagesRouter({ store, events }: AppDeps): Router {
   const router = express.Router();
-  const imageOr404 = (raw: unknown) => {
-    const id = parseId(raw, 'Image');
-    const image = store.images.get(id);
-    if (!image) throw notFound(`Image ${id}`);
-    return image;
-  };
+  const imageOr404 = (raw: unknown) => findOr404(raw, 'Image', (id) => store.images.get(id));
   const originalPath = (sha256: string) => {
     const p = path.join(store.paths.originals, sha256);
     if (!fs.existsSync(p)) throw new HttpError(410, 'original_missing', 'The original file of this image is missing from the data directory.');
@@ -103,10 +98,8 @@ export function imagesRouter({ store, events }: AppDeps): Router {
 
   /** the site's best crop (its highest-scoring detection), for queue thumbnails */
   router.get('/sites/:id/crop', requireRole(), async (req, res) => {
-    const id = parseId(req.params.id, 'Site');
-    const site = store.sites.get(id);
-    if (!site) throw notFound(`Site ${id}`);
-    if (site.bestDetectionId == null) throw new HttpError(404, 'no_crop', `Site ${id} has no detection to crop.`);
+    const site = findOr404(req.params.id, 'Site', (id) => store.sites.get(id));
+    if (site.bestDetectionId == null) throw new HttpError(404, 'no_crop', `Site ${site.id} has no detection to crop.`);
     await sendCrop(res, site.bestDetectionId);
   });
 

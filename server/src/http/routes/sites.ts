@@ -7,7 +7,7 @@ import { HttpError, notFound } from '../errors.js';
 import { parseGeoFilters } from '../filters.js';
 import { detectionFeature, featureCollection, siteFeature, siteProperties } from '../geojson.js';
 import { cleanMultiline } from '../text.js';
-import { parse, parseId } from '../validate.js';
+import { findOr404, parse, parseId } from '../validate.js';
 
 const ReviewSchema = z.object({
   decision: z.enum(['confirmed', 'rejected', 'pending']),
@@ -83,10 +83,7 @@ export function sitesRouter({ store }: AppDeps): Router {
   });
 
   router.get('/sites/:id', requireRole(), (req, res) => {
-    const id = parseId(req.params.id, 'Site');
-    const detail = siteDetail(store, id);
-    if (!detail) throw notFound(`Site ${id}`);
-    res.json(detail);
+    res.json(findOr404(req.params.id, 'Site', (id) => siteDetail(store, id)));
   });
 
   router.post('/sites/:id/review', requireRole('reviewer'), (req, res) => {
@@ -120,9 +117,7 @@ export function sitesRouter({ store }: AppDeps): Router {
   });
 
   router.get('/detections/:id', requireRole(), (req, res) => {
-    const id = parseId(req.params.id, 'Detection');
-    const d = store.detections.get(id);
-    if (!d) throw notFound(`Detection ${id}`);
+    const d = findOr404(req.params.id, 'Detection', (id) => store.detections.get(id));
     res.json({ ...d, cropUrl: `/api/detections/${d.id}/crop` });
   });
 

@@ -10,7 +10,7 @@ import type { SessionsRepo } from '../../store/sessions.js';
 import type { TokensRepo } from '../../store/tokens.js';
 import { DuplicateUsernameError, type UsersRepo } from '../../store/users.js';
 import { HttpError, notFound } from '../errors.js';
-import { parse, parseId } from '../validate.js';
+import { findOr404, parse, parseId } from '../validate.js';
 
 const UserChangeSchema = z
   .object({
@@ -24,12 +24,7 @@ const UserChangeSchema = z
 /** POST /api/users, GET /api/users, PATCH /api/users/:id (admin only; relative to /api). */
 export function usersRouter({ store }: { store: { users: UsersRepo; sessions: SessionsRepo; tokens: TokensRepo; audit: AuditRepo; tx<T>(fn: () => T): T } }): Router {
   const router = Router();
-  const userOr404 = (raw: unknown) => {
-    const id = parseId(raw, 'User');
-    const user = store.users.get(id);
-    if (!user) throw notFound(`User ${id}`);
-    return user;
-  };
+  const userOr404 = (raw: unknown) => findOr404(raw, 'User', (id) => store.users.get(id));
 
   router.post('/users', requireRole('admin'), async (req, res) => {
     const body = parse(NewUserSchema, req.body ?? {}, 'user');
