@@ -14,7 +14,7 @@ import { SseHub } from '../../server/src/http/sse.js';
 import { JobEvents } from '../../server/src/jobs/events.js';
 import { createLogger } from '../../server/src/logger.js';
 import { Classifier } from '../../server/src/model/classifier.js';
-import { MAX_INPUT_PIXELS } from '../../server/src/model/preprocess.js';
+import { MAX_INPUT_PIXELS } from '../../server/src/images/pixelLimit.js';
 import { submitSnap, type SnapDeps } from '../../server/src/snap/submitSnap.js';
 import { openStore } from '../../server/src/store/index.js';
 

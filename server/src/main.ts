@@ -21,6 +21,7 @@ import { precomputeDerived } from './http/derived.js';
 import { ensureDemoUsers, formatDemoUsers } from './auth/demoUsers.js';
 import { applyServerLimits } from './http/serverLimits.js';
 import { loadTls } from './http/tls.js';
+import { modelVersionOf } from './domain/modelVersion.js';
 
 const DEMO_FLIGHT_NAME = 'Demo flight';
 const FRAME_FILE = /\.(jpe?g|png|tiff?|webp)$/i;
@@ -152,7 +153,7 @@ async function main(): Promise<void> {
     logger.info({ certFile: tls.certFile, source: tls.source, fingerprint256: tls.fingerprint256 }, 'https');
   }
   logger.info(
-    { port, host: config.host, protocol: tls ? 'https' : 'http', dataDir: config.dataDir, model: classifier ? `${classifier.manifest.name}-${classifier.manifest.version}` : null, workers: pool ? config.workers : 0, demo },
+    { port, host: config.host, protocol: tls ? 'https' : 'http', dataDir: config.dataDir, model: classifier ? modelVersionOf(classifier.manifest) : null, workers: pool ? config.workers : 0, demo },
     'listening',
   );
 

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../src/logger.js';
 import { defaultAerialManifestPath, loadAerialManifest, type AerialHead } from '../src/model/aerialManifest.js';
 import { ThreadedFrameProcessor } from '../src/jobs/threadedProcessor.js';
-import { modelVersionOf } from '../src/jobs/frameResult.js';
+import { modelVersionOf } from '../src/domain/modelVersion.js';
 import { fieldJpeg } from './helpers/fieldFixtures.js';
 import fs from 'node:fs';
 import os from 'node:os';

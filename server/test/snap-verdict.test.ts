@@ -1,7 +1,8 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { chooseLocation, isUsablePosition, readPhotoExif } from '../src/snap/location.js';
-import { sniffPhotoType } from '../src/snap/sniff.js';
+import { chooseLocation, readPhotoExif } from '../src/snap/location.js';
+import { isUsablePosition } from '../src/domain/position.js';
+import { sniffPhotoType } from '../src/images/sniff.js';
 import { decideVerdict } from '../src/snap/verdict.js';
 
 const manifest = {

@@ -1,4 +1,5 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { sha256 } from '../util/sha256.js';
 
 /** 256-bit random secret, URL-safe. Session ids, API tokens and CSRF tokens all come from here. */
 export function newSecret(prefix = ''): string {
@@ -7,14 +8,12 @@ export function newSecret(prefix = ''): string {
 
 /** Session ids and API tokens are stored only as this digest: a stolen database does not log anyone in. */
 export function secretDigest(secret: string): string {
-  return createHash('sha256').update(secret).digest('hex');
+  return sha256(secret);
 }
 
 /** Constant-time string equality (compares digests, so lengths may differ). */
 export function safeEqual(a: string, b: string): boolean {
-  const da = createHash('sha256').update(a).digest();
-  const db = createHash('sha256').update(b).digest();
-  return timingSafeEqual(da, db);
+  return timingSafeEqual(Buffer.from(sha256(a), 'hex'), Buffer.from(sha256(b), 'hex'));
 }
 
 export const API_TOKEN_PREFIX = 'pwt_';

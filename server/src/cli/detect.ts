@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { AerialModel } from '../model/aerialModel.js';
 import type { FlightOverrides } from '../pipeline/camera.js';
 import { detectFrame, type FrameResult } from '../pipeline/detectFrame.js';
+import { modelVersionOf } from '../domain/modelVersion.js';
 
 const USAGE = `usage: npm run -s detect -- [--json] [--altitude M] [--ground-elevation M] [--sensor-width MM] [--model <manifest.json>] <frame...>
 
@@ -77,7 +78,7 @@ function jsonLine(file: string, r: FrameResult): string {
       areaM2: d.areaM2,
       estimatedHeads: d.estimatedHeads,
     })),
-    model: `${r.model.name}-${r.model.version}`,
+    model: modelVersionOf(r.model),
     ms: Math.round(r.stats.totalMs),
   });
 }

@@ -1,16 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import sharp from 'sharp';
 import { HttpError } from '../http/errors.js';
 import type { StreamedFile } from '../http/upload.js';
-import { checkDecodable, cleanFileName } from '../jobs/ingest.js';
+import { keepOriginal } from '../images/originals.js';
+import { checkImageSize } from '../images/pixelLimit.js';
+import { ACCEPTED_PHOTO_TYPES, MIME, sniffPhotoType } from '../images/sniff.js';
+import { cleanFileName } from '../jobs/ingest.js';
 import { readPhotoExif } from '../snap/location.js';
 import { HEIC_MESSAGE } from '../snap/submitSnap.js';
-import { ACCEPTED_PHOTO_TYPES, sniffPhotoType } from '../snap/sniff.js';
 import type { Store } from '../store/index.js';
 import type { StoredPhoto } from './recordFieldChange.js';
-
-const MIME: Record<string, string> = { jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp' };
 
 export type ReceivedPhoto = Express.Multer.File & StreamedFile;
 
@@ -33,20 +32,19 @@ export async function takeEvidencePhotos(files: ReceivedPhoto[], store: Store, l
       if (!ACCEPTED_PHOTO_TYPES.includes(type)) {
         throw new HttpError(415, 'unsupported_photo_type', `Photo "${name}" is not a JPEG, PNG or WebP photo (judged by its content, not its name).`);
       }
-      const bad = await checkDecodable(f.path);
-      if (bad?.code === 'image_too_large') throw new HttpError(413, 'photo_too_large', `Photo "${name}": ${bad.reason}`);
-      if (bad) throw new HttpError(400, 'unreadable_photo', `Photo "${name}": ${bad.reason}`);
-      const meta = await sharp(f.path, { limitInputPixels: false }).metadata();
+      const meta = await checkImageSize(f.path, 'photo');
+      if (!meta.ok && meta.code === 'image_too_large') throw new HttpError(413, 'photo_too_large', `Photo "${name}": ${meta.reason}`);
+      if (!meta.ok) throw new HttpError(400, 'unreadable_photo', `Photo "${name}": ${meta.reason}`);
       // where and when the photo says it was taken: evidence next to the officer's record (never required)
       const exif = await readPhotoExif(await fs.promises.readFile(f.path));
       checked.push({
         tmp: f.path,
         sha256: f.sha256,
         sizeBytes: f.size,
-        mime: MIME[type],
-        width: meta.width!,
-        height: meta.height!,
-        orientation: meta.orientation ?? null,
+        mime: MIME[type as keyof typeof MIME],
+        width: meta.width,
+        height: meta.height,
+        orientation: meta.orientation,
         name,
         gps: exif.gps ? { lat: exif.gps.lat, lon: exif.gps.lon } : null,
         takenAt: exif.takenAt,
@@ -54,9 +52,7 @@ export async function takeEvidencePhotos(files: ReceivedPhoto[], store: Store, l
     }
     const kept: StoredPhoto[] = [];
     for (const { tmp, ...photo } of checked) {
-      const dest = path.join(store.paths.originals, photo.sha256);
-      if (fs.existsSync(dest)) await fs.promises.rm(tmp, { force: true });
-      else await fs.promises.rename(tmp, dest);
+      await keepOriginal(store.paths.originals, photo.sha256, { file: tmp });
       kept.push(photo);
     }
     return kept;

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
-import { MAX_INPUT_PIXELS } from '../model/preprocess.js';
+import { MAX_INPUT_PIXELS } from '../images/pixelLimit.js';
 
 export const DERIVED_SIZES = { thumb: 320, preview: 1600 } as const;
 export type DerivedKind = keyof typeof DERIVED_SIZES;

@@ -3,7 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Request, RequestHandler } from 'express';
 import multer, { type StorageEngine } from 'multer';
-import { SNIFF_BYTES } from '../jobs/sniff.js';
+import { SNIFF_BYTES } from '../images/sniff.js';
+import { sha256Hasher } from '../util/sha256.js';
 
 /** What the storage engine adds to each multer file. */
 export interface StreamedFile {
@@ -29,7 +30,7 @@ export function hashingDiskStorage(tmpDir: string, maxFileBytes: number): Storag
       fs.mkdirSync(tmpDir, { recursive: true });
       const tmp = path.join(tmpDir, `upload-${crypto.randomUUID()}`);
       const out = fs.createWriteStream(tmp, { flags: 'wx', mode: 0o600 });
-      const hash = crypto.createHash('sha256');
+      const hash = sha256Hasher();
       const headParts: Buffer[] = [];
       let headLen = 0;
       let size = 0;

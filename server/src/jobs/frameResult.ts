@@ -1,5 +1,6 @@
 import type { FrameResult } from '../pipeline/detectFrame.js';
 import type { FrameFacts } from '../store/images.js';
+import { modelVersionOf } from '../domain/modelVersion.js';
 
 /** What the store keeps about a processed frame (the pipeline's result, flattened). */
 export function frameFacts(r: FrameResult): FrameFacts {
@@ -20,5 +21,3 @@ export function frameFacts(r: FrameResult): FrameFacts {
     modelVersion: modelVersionOf(r.model),
   };
 }
-
-export const modelVersionOf = (m: { name: string; version: string }): string => `${m.name}-${m.version}`;

@@ -1,10 +1,11 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import sharp from 'sharp';
 import type { Store } from '../store/index.js';
-import { MAX_INPUT_PIXELS } from '../model/preprocess.js';
-import { sniffImage, SNIFF_BYTES } from './sniff.js';
+import { checkImageSize } from '../images/pixelLimit.js';
+import { keepOriginal } from '../images/originals.js';
+import { sniffImage, SNIFF_BYTES } from '../images/sniff.js';
+import { sha256OfFile } from '../util/sha256.js';
 import { checkJpegComplete } from './jpegComplete.js';
 import type { JobEvents } from './events.js';
 
@@ -52,12 +53,6 @@ export function cleanFileName(raw: string): string {
   return bounded && bounded !== '.' && bounded !== '..' ? bounded : 'unnamed';
 }
 
-export async function sha256OfFile(file: string): Promise<string> {
-  const hash = crypto.createHash('sha256');
-  for await (const chunk of fs.createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
-
 async function readHead(file: string): Promise<Buffer> {
   const fh = await fs.promises.open(file, 'r');
   try {
@@ -71,23 +66,6 @@ async function readHead(file: string): Promise<Buffer> {
 
 async function removeQuietly(file: string | null): Promise<void> {
   if (file) await fs.promises.rm(file, { force: true });
-}
-
-/** Reads only the header: rejects what sharp cannot open and pixel counts that would exhaust memory. */
-export async function checkDecodable(file: string): Promise<{ code: string; reason: string } | null> {
-  try {
-    const meta = await sharp(file, { limitInputPixels: false }).metadata();
-    if (!meta.width || !meta.height) return { code: 'unreadable_image', reason: 'The image has no readable size.' };
-    if (meta.width * meta.height > MAX_INPUT_PIXELS) {
-      return {
-        code: 'image_too_large',
-        reason: `The image is ${meta.width}×${meta.height} px, over the ${MAX_INPUT_PIXELS / 1e6} megapixel limit.`,
-      };
-    }
-    return null;
-  } catch (err) {
-    return { code: 'unreadable_image', reason: `The image cannot be read: ${(err as Error).message.split('\n')[0]}` };
-  }
 }
 
 /**
@@ -118,16 +96,11 @@ export async function ingestFile(
     await removeQuietly(f.tmpPath);
     return { accepted: { id: existing.id, name: existing.name, sha256, duplicate: true } };
   }
-  const problem = (await checkDecodable(f.tmpPath)) ?? (sniffed.mime === 'image/jpeg' ? await checkJpegComplete(f.tmpPath) : null);
+  const size = await checkImageSize(f.tmpPath);
+  const problem = !size.ok ? size : sniffed.mime === 'image/jpeg' ? await checkJpegComplete(f.tmpPath) : null;
   if (problem) return reject(problem.code, problem.reason);
 
-  const dest = path.join(store.paths.originals, sha256);
-  if (fs.existsSync(dest)) {
-    await removeQuietly(f.tmpPath);
-  } else {
-    await fs.promises.chmod(f.tmpPath, 0o444);
-    await fs.promises.rename(f.tmpPath, dest);
-  }
+  await keepOriginal(store.paths.originals, sha256, { file: f.tmpPath });
   const { image, duplicate } = store.tx(() => {
     const r = store.images.insertOrGet({ flightId: ctx.flightId, name, sha256, sizeBytes: f.size, mime: sniffed.mime, uploadedBy: ctx.uploadedBy });
     if (!r.duplicate) store.jobs.enqueue(r.image.id);

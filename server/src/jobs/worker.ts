@@ -8,7 +8,8 @@ import type { Store } from '../store/index.js';
 import type { Job } from '../store/jobs.js';
 import type { Detection } from '../store/types.js';
 import type { JobEvents } from './events.js';
-import { frameFacts, modelVersionOf } from './frameResult.js';
+import { frameFacts } from './frameResult.js';
+import { modelVersionOf } from '../domain/modelVersion.js';
 
 /** Runs the pipeline on one stored original; main binds it to detectFrame and the loaded aerial model. */
 export type FrameProcessor = (originalPath: string, overrides: FlightOverrides) => Promise<FrameResult>;

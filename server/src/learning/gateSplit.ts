@@ -1,4 +1,4 @@
-import crypto from 'node:crypto';
+import { sha256 } from '../util/sha256.js';
 
 /** Share of the reviewed sites held back, whole flights at a time, to judge a new version on (never trained on). */
 export const GATE_FRACTION = 0.2;
@@ -25,4 +25,4 @@ export function gateFlights(sitesPerFlight: Map<number, number>, fraction = GATE
   return gate;
 }
 
-const hash = (id: number) => crypto.createHash('sha256').update(`gate-${id}`).digest('hex');
+const hash = (id: number) => sha256(`gate-${id}`);

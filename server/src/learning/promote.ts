@@ -11,6 +11,7 @@ import { decodeCells } from './cells.js';
 import { bestPresence } from './headScore.js';
 import { madeByBase } from './trainingData.js';
 import { activeVersion, headOf, LearningError } from './versionFiles.js';
+import { modelVersionOf } from '../domain/modelVersion.js';
 
 export interface Rescored {
   /** pending drone sites given a new score */
@@ -69,7 +70,7 @@ export function promoteVersion(store: Store, manifest: AerialManifest, version: 
   return store.tx(() => {
     const previous = activeVersion(store, manifest);
     if (previous === version) throw new LearningError(409, 'model_version_active', `Model version ${version} is already the active one.`);
-    const rescored = rescorePendingSites(store, manifest, head, `${manifest.name}-${version}`);
+    const rescored = rescorePendingSites(store, manifest, head, modelVersionOf({ name: manifest.name, version }));
     const promotion = store.modelVersions.recordPromotion({ version, previousVersion: previous, at: nowIso(), userId: actor?.id ?? null, username: actor?.username ?? null, rescored });
     const rec = store.modelVersions.get(version);
     const prev = store.modelVersions.get(previous);

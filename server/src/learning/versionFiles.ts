@@ -2,12 +2,12 @@
  * The files of retrained heads: <data dir>/models/aerial/<version>.json, written once (never overwritten) with the
  * head, the report and the provenance; the table model_versions lists them with the file's sha256.
  */
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { AerialHead, AerialManifest, AerialThresholds } from '../model/aerialManifest.js';
 import { AerialHeadSchema } from '../model/aerialManifest.js';
 import type { Store } from '../store/index.js';
+import { sha256 } from '../util/sha256.js';
 
 export class LearningError extends Error {
   constructor(
@@ -43,7 +43,7 @@ export function writeVersionFile(store: Pick<Store, 'dataDir'>, v: VersionFile):
   const file = `${v.version}.json`;
   const text = `${JSON.stringify(v, null, 1)}\n`;
   fs.writeFileSync(path.join(dir, file), text, { flag: 'wx' });
-  return { file, sha256: crypto.createHash('sha256').update(text).digest('hex') };
+  return { file, sha256: sha256(text) };
 }
 
 /** The head of a version: the shipped one from the manifest, a local one from its file (checked against the table). */
@@ -61,7 +61,7 @@ export function headOf(store: Store, manifest: AerialManifest, version: string):
   } catch {
     throw new LearningError(409, 'model_version_missing', `The file of model version ${version} (${rec.file}) is missing from the data directory.`);
   }
-  if (crypto.createHash('sha256').update(text).digest('hex') !== rec.fileSha256) {
+  if (sha256(text) !== rec.fileSha256) {
     throw new LearningError(409, 'model_version_altered', `The file of model version ${version} (${rec.file}) has been changed since it was written.`);
   }
   const head = AerialHeadSchema.parse((JSON.parse(text) as VersionFile).head);

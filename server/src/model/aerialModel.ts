@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import { defaultAerialManifestPath, loadAerialManifest, type AerialHead, type AerialManifest } from './aerialManifest.js';
-import { sha256File } from './classifier.js';
+import { sha256OfFile } from '../util/sha256.js';
 import { planWindows, type CellMaps, type DenseModel, type RawRgb, type Window } from '../pipeline/denseModel.js';
 
 export class AerialModelError extends Error {}
@@ -46,7 +46,7 @@ export class AerialModel implements DenseModel {
       throw new AerialModelError(`cannot load aerial model manifest ${manifestPath}: ${(err as Error).message}`);
     }
     if (!fs.existsSync(manifest.onnxPath)) throw new AerialModelError(`model file ${manifest.onnxPath} named by ${manifestPath} does not exist`);
-    const actual = await sha256File(manifest.onnxPath);
+    const actual = await sha256OfFile(manifest.onnxPath);
     if (actual !== manifest.sha256) {
       throw new AerialModelError(`model file ${manifest.onnxPath} has sha256 ${actual} but manifest ${manifestPath} expects ${manifest.sha256}`);
     }

@@ -1,4 +1,4 @@
-import crypto from 'node:crypto';
+import { sha256OfFile } from '../util/sha256.js';
 import fs from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import { defaultManifestPath, loadManifest, type ModelManifest } from './manifest.js';
@@ -42,12 +42,6 @@ function positiveIntFromEnv(name: string, fallback: number): number {
 function checkPositiveInt(name: string, value: number): number {
   if (!Number.isInteger(value) || value < 1) throw new ClassifierError(`${name} must be a positive integer, got ${value}`);
   return value;
-}
-
-export async function sha256File(file: string): Promise<string> {
-  const hash = crypto.createHash('sha256');
-  for await (const chunk of fs.createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }
 
 /** Numerically stable softmax, computed in float64. */
@@ -150,7 +144,7 @@ export class Classifier {
     if (!fs.existsSync(manifest.onnxPath)) {
       throw new ClassifierError(`model file ${manifest.onnxPath} named by ${manifestPath} does not exist`);
     }
-    const actual = await sha256File(manifest.onnxPath);
+    const actual = await sha256OfFile(manifest.onnxPath);
     if (actual !== manifest.sha256) {
       throw new ClassifierError(
         `model file ${manifest.onnxPath} has sha256 ${actual} but manifest ${manifestPath} expects ${manifest.sha256}; ` +

@@ -1,8 +1,7 @@
 import sharp from 'sharp';
 import type { ModelManifest } from './manifest.js';
+import { MAX_INPUT_PIXELS } from '../images/pixelLimit.js';
 
-/** Refuse images whose pixel count would exhaust memory (decompression bombs); 100 MP covers 48 MP phones. */
-export const MAX_INPUT_PIXELS = 100_000_000;
 
 /**
  * Close-up preprocessing, the single definition shared by training data preparation, evaluation and serving:

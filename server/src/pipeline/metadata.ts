@@ -1,5 +1,6 @@
 import exifr from 'exifr';
 import sharp from 'sharp';
+import { positionProblem } from '../domain/position.js';
 
 export interface GpsFix {
   lat: number;
@@ -101,9 +102,8 @@ function readGps(raw: Raw): { gps: GpsFix | null; reason: string | null } {
     return { gps: null, reason: 'no GPS position in EXIF' };
   }
   if (lat === null || lon === null) return { gps: null, reason: 'GPS position in EXIF is incomplete or not a number' };
-  if (Math.abs(lat) > 90 || Math.abs(lon) > 180) return { gps: null, reason: `GPS position out of range (${lat}, ${lon})` };
-  // (0,0) is what many cameras write before the receiver has a fix.
-  if (Math.abs(lat) < 1e-6 && Math.abs(lon) < 1e-6) return { gps: null, reason: 'GPS position is (0, 0): no fix when the photo was taken' };
+  const problem = positionProblem(lat, lon);
+  if (problem) return { gps: null, reason: problem };
   let altitudeM = num(raw.GPSAltitude);
   const ref = raw.GPSAltitudeRef;
   const below = ref instanceof Uint8Array ? ref[0] === 1 : num(ref) === 1;

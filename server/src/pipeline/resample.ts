@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import { MAX_INPUT_PIXELS } from '../model/preprocess.js';
+import { MAX_INPUT_PIXELS } from '../images/pixelLimit.js';
 
 export interface RawFrame {
   data: Buffer;

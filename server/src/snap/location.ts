@@ -1,4 +1,5 @@
 import exifr from 'exifr';
+import { isUsablePosition } from '../domain/position.js';
 
 export type LocationSource = 'exif' | 'device' | 'manual';
 
@@ -15,17 +16,6 @@ export interface PhotoExif {
   takenAt: string | null;
   make: string | null;
   model: string | null;
-}
-
-/** A usable WGS-84 position: finite, in range, and not the (0,0) that broken GPS chips write. */
-export function isUsablePosition(lat: number, lon: number): boolean {
-  return (
-    Number.isFinite(lat) &&
-    Number.isFinite(lon) &&
-    Math.abs(lat) <= 90 &&
-    Math.abs(lon) <= 180 &&
-    !(lat === 0 && lon === 0)
-  );
 }
 
 /** Reads GPS and capture details; a photo with garbage or no EXIF simply has none (never throws). */

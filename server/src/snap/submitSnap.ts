@@ -1,13 +1,15 @@
-import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import sharp from 'sharp';
 import type { Classifier } from '../model/classifier.js';
-import { closeupPixels, MAX_INPUT_PIXELS } from '../model/preprocess.js';
+import { closeupPixels } from '../model/preprocess.js';
+import { keepOriginal } from '../images/originals.js';
+import { checkImageSize } from '../images/pixelLimit.js';
+import { ACCEPTED_PHOTO_TYPES, MIME, sniffPhotoType, type PhotoType } from '../images/sniff.js';
 import type { Store } from '../store/index.js';
+import { sha256 } from '../util/sha256.js';
 import { chooseLocation, readPhotoExif, type SentPosition, type SnapLocation } from './location.js';
-import { ACCEPTED_PHOTO_TYPES, sniffPhotoType, type PhotoType } from './sniff.js';
 import { decideVerdict, type SnapVerdict } from './verdict.js';
+import { modelVersionOf } from '../domain/modelVersion.js';
 
 /** A snap the server refuses, with a machine code and a sentence for the officer. */
 export class SnapRejected extends Error {
@@ -33,8 +35,6 @@ export const HEIC_MESSAGE =
 
 /** Where a site from a snap is assumed to lie when the phone did not state its accuracy. */
 const DEFAULT_ACCURACY_M: Record<SnapLocation['source'], number> = { exif: 10, device: 25, manual: 50 };
-
-const MIME: Record<string, string> = { jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp' };
 
 export interface SnapAnswer extends SnapVerdict {
   id: number;
@@ -96,8 +96,6 @@ const reusedKey = () =>
     'This idempotency key was already used for a different photo; generate a new key for every new snap.',
   );
 
-const sha256 = (b: Buffer) => crypto.createHash('sha256').update(b).digest('hex');
-
 async function runSnap(deps: SnapDeps, input: SnapInput): Promise<SnapOutcome> {
   const t0 = performance.now();
   const { store, classifier } = deps;
@@ -124,16 +122,10 @@ async function runSnap(deps: SnapDeps, input: SnapInput): Promise<SnapOutcome> {
     }
   }
 
-  // Header only, so no pixel limit here: the size check below answers a decompression bomb with a clear 413.
-  const [meta, exif] = await Promise.all([sharp(photo, { limitInputPixels: false }).metadata().catch(() => null), readPhotoExif(photo)]);
-  if (!meta?.width || !meta.height) throw new SnapRejected('unreadable_photo', `The ${type.toUpperCase()} photo cannot be read; it may be truncated or damaged.`);
-  const megapixels = (meta.width * meta.height) / 1e6;
-  if (meta.width * meta.height > MAX_INPUT_PIXELS) {
-    throw new SnapRejected(
-      'photo_too_large',
-      `The photo has ${megapixels.toFixed(0)} megapixels; the limit is ${MAX_INPUT_PIXELS / 1e6} megapixels.`,
-    );
-  }
+  // Header only: a decompression bomb is answered with a clear 413 before any pixel is decoded.
+  const [meta, exif] = await Promise.all([checkImageSize(photo, 'photo'), readPhotoExif(photo)]);
+  if (!meta.ok && meta.code === 'image_too_large') throw new SnapRejected('photo_too_large', meta.reason);
+  if (!meta.ok) throw new SnapRejected('unreadable_photo', `The ${type.toUpperCase()} photo cannot be read; it may be truncated or damaged.`);
 
   const location = chooseLocation(exif, input.position);
   if (!location) {
@@ -145,8 +137,7 @@ async function runSnap(deps: SnapDeps, input: SnapInput): Promise<SnapOutcome> {
   const tRead = performance.now();
 
   // Decode with shrink-on-load (closeupPixels), classify, and keep the original, overlapping the disk write.
-  const originalPath = path.join(store.paths.originals, digest);
-  const saving = saveOriginal(originalPath, photo);
+  const saving = keepOriginal(store.paths.originals, digest, { bytes: photo });
   saving.catch(() => undefined); // awaited below; this only stops an early throw from leaving it unhandled
   const decode = deps.pixels ?? closeupPixels;
   let pixels: Buffer;
@@ -154,7 +145,7 @@ async function runSnap(deps: SnapDeps, input: SnapInput): Promise<SnapOutcome> {
     pixels = await decode(photo, manifest.input.size);
   } catch (err) {
     await saving.catch(() => undefined);
-    if (!store.images.isShaReferenced(digest)) await fs.rm(originalPath, { force: true });
+    if (!store.images.isShaReferenced(digest)) await fs.rm(path.join(store.paths.originals, digest), { force: true });
     throw new SnapRejected('unreadable_photo', `The photo cannot be decoded: ${(err as Error).message}`);
   }
   const tDecode = performance.now();
@@ -166,7 +157,7 @@ async function runSnap(deps: SnapDeps, input: SnapInput): Promise<SnapOutcome> {
 
   const errorRadiusM = location.accuracyM ?? DEFAULT_ACCURACY_M[location.source];
   const model = { name: manifest.name, version: manifest.version };
-  const modelVersion = `${manifest.name}-${manifest.version}`;
+  const modelVersion = modelVersionOf(manifest);
   const seenAt = exif.takenAt ?? new Date().toISOString();
   const topForStore = decision.top.map(({ label, score }) => ({ label, score }));
 
@@ -178,13 +169,13 @@ async function runSnap(deps: SnapDeps, input: SnapInput): Promise<SnapOutcome> {
       name: safeName(input.fileName, type),
       sha256: digest,
       sizeBytes: photo.length,
-      mime: MIME[type],
+      mime: MIME[type as keyof typeof MIME],
       uploadedBy: input.user.username,
     });
     store.images.saveFacts(image.id, {
-      width: meta.width!,
-      height: meta.height!,
-      orientation: meta.orientation ?? null,
+      width: meta.width,
+      height: meta.height,
+      orientation: meta.orientation,
       takenAt: exif.takenAt,
       lat: location.lat,
       lon: location.lon,
@@ -199,7 +190,7 @@ async function runSnap(deps: SnapDeps, input: SnapInput): Promise<SnapOutcome> {
     const detection = store.detections.insert({
       imageId: image.id,
       flightId: null,
-      box: { x: 0, y: 0, w: meta.width!, h: meta.height! },
+      box: { x: 0, y: 0, w: meta.width, h: meta.height },
       score: decision.poppyScore,
       lat: location.lat,
       lon: location.lon,
@@ -230,9 +221,9 @@ async function runSnap(deps: SnapDeps, input: SnapInput): Promise<SnapOutcome> {
       idempotencyKey: input.idempotencyKey,
       sha256: digest,
       sizeBytes: photo.length,
-      mime: MIME[type],
-      width: meta.width!,
-      height: meta.height!,
+      mime: MIME[type as keyof typeof MIME],
+      width: meta.width,
+      height: meta.height,
       imageId: image.id,
       detectionId: detection.id,
       siteId: site.id,
@@ -258,7 +249,7 @@ async function runSnap(deps: SnapDeps, input: SnapInput): Promise<SnapOutcome> {
         imageId: image.id,
         detectionId: detection.id,
         note: input.note,
-        photo: { sha256: digest, width: meta.width!, height: meta.height!, type },
+        photo: { sha256: digest, width: meta.width, height: meta.height, type },
         model,
         createdAt,
       }),
@@ -287,19 +278,6 @@ async function runSnap(deps: SnapDeps, input: SnapInput): Promise<SnapOutcome> {
       total: tEnd - t0,
     },
   };
-}
-
-/** Originals are kept byte for byte under their sha256; written to a temporary name first so a crash leaves no half file. */
-async function saveOriginal(file: string, bytes: Buffer): Promise<void> {
-  try {
-    await fs.access(file);
-    return;
-  } catch {
-    /* not there yet */
-  }
-  const tmp = `${file}.${crypto.randomUUID()}.part`;
-  await fs.writeFile(tmp, bytes);
-  await fs.rename(tmp, file);
 }
 
 function safeName(name: string | undefined, type: PhotoType): string {

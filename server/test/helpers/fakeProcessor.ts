@@ -1,7 +1,7 @@
 import type { FrameProcessor } from '../../src/jobs/worker.js';
 import type { FrameResult } from '../../src/pipeline/detectFrame.js';
 import { readMetadata } from '../../src/pipeline/metadata.js';
-import { sha256OfFile } from '../../src/jobs/ingest.js';
+import { sha256OfFile } from '../../src/util/sha256.js';
 
 export interface FakeDetection {
   /** metres east/north of the frame's GPS position */
