@@ -17,7 +17,7 @@ import { WorkerPool, type FrameProcessor } from './jobs/worker.js';
 import { ThreadedFrameProcessor } from './jobs/threadedProcessor.js';
 import { ingestPath } from './jobs/ingest.js';
 import { SseHub } from './http/sse.js';
-import { precomputeDerived } from './http/derived.js';
+import { precomputeDerived } from './images/derived.js';
 import { ensureDemoUsers, formatDemoUsers } from './auth/demoUsers.js';
 import { applyServerLimits } from './http/serverLimits.js';
 import { loadTls } from './http/tls.js';

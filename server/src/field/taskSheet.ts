@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import PDFDocument from 'pdfkit';
 import sharp from 'sharp';
-import { derivedImage, detectionCrop, DERIVED_SIZES } from '../http/derived.js';
+import { derivedImage, detectionCrop, DERIVED_SIZES } from '../images/derived.js';
 import type { Store } from '../store/index.js';
 import type { Detection, ImageRecord, Site } from '../store/types.js';
 import { CASE_BANDS, caseBand } from './caseBands.js';

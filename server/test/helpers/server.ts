@@ -104,7 +104,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     }
   }
   if (processor) {
-    const { precomputeDerived } = await import('../../src/http/derived.js');
+    const { precomputeDerived } = await import('../../src/images/derived.js');
     pool = new WorkerPool({
       store,
       events,

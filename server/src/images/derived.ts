@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
-import { MAX_INPUT_PIXELS } from '../images/pixelLimit.js';
+import { MAX_INPUT_PIXELS } from './pixelLimit.js';
 
 export const DERIVED_SIZES = { thumb: 320, preview: 1600 } as const;
 export type DerivedKind = keyof typeof DERIVED_SIZES;
@@ -154,4 +154,9 @@ export async function precomputeDerived(
       return upright(sharp(cut), orientation).resize(CROP_MAX_PX, CROP_MAX_PX, { fit: 'inside', withoutEnlargement: true }).jpeg({ quality: 85 }).toBuffer();
     });
   }
+}
+
+/** Drops the cached crops of deleted detections: SQLite may hand a deleted detection's id to a new one. */
+export function removeCrops(derivedDir: string, detectionIds: number[]): void {
+  for (const id of detectionIds) fs.rmSync(cropPath(derivedDir, id), { force: true });
 }
