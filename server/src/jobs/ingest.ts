@@ -8,6 +8,7 @@ import { sniffImage, SNIFF_BYTES } from '../images/sniff.js';
 import { sha256OfFile } from '../util/sha256.js';
 import { checkJpegComplete } from './jpegComplete.js';
 import type { JobEvents } from './events.js';
+import { frameQueue } from './frameQueue.js';
 
 export interface Accepted {
   id: number;
@@ -101,15 +102,7 @@ export async function ingestFile(
   if (problem) return reject(problem.code, problem.reason);
 
   await keepOriginal(store.paths.originals, sha256, { file: f.tmpPath });
-  const { image, duplicate } = store.tx(() => {
-    const r = store.images.insertOrGet({ flightId: ctx.flightId, name, sha256, sizeBytes: f.size, mime: sniffed.mime, uploadedBy: ctx.uploadedBy });
-    if (!r.duplicate) store.jobs.enqueue(r.image.id);
-    return r;
-  });
-  if (!duplicate && events) {
-    events.frame({ flightId: ctx.flightId, imageId: image.id, status: 'queued' });
-    events.workAvailable();
-  }
+  const { image, duplicate } = frameQueue(store, events).enqueue({ flightId: ctx.flightId, name, sha256, sizeBytes: f.size, mime: sniffed.mime, uploadedBy: ctx.uploadedBy });
   return { accepted: { id: image.id, name: image.name, sha256, duplicate } };
 }
 

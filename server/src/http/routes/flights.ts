@@ -1,9 +1,8 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import express, { type Router } from 'express';
 import { z } from 'zod';
 import type { AppDeps } from '../../appDeps.js';
 import { requireRole } from '../../auth/middleware.js';
+import { frameQueue } from '../../jobs/frameQueue.js';
 import type { ImageRecord } from '../../store/types.js';
 import { HttpError } from '../errors.js';
 import { findOr404, parse } from '../validate.js';
@@ -77,6 +76,7 @@ const PROGRESS_THROTTLE_MS = 250;
 export function flightsRouter({ store, events, sse, model }: AppDeps): Router {
   const router = express.Router();
   const flightOr404 = (raw: unknown) => findOr404(raw, 'Flight', (id) => store.flights.get(id));
+  const queue = frameQueue(store, events);
 
   router.post('/flights', requireRole('operator'), (req, res) => {
     const body = parse(NewFlightSchema, req.body ?? {}, 'flight');
@@ -108,33 +108,18 @@ export function flightsRouter({ store, events, sse, model }: AppDeps): Router {
     if (JSON.stringify(before) === JSON.stringify(after)) {
       throw new HttpError(409, 'nothing_changed', 'The flight already has these values; nothing was reprocessed.');
     }
-    const requeued = store.tx(() => {
-      const r = store.jobs.requeueFlight(flight.id);
-      if (!r) return null;
+    const requeued = queue.reprocessFlight(flight.id, (counts) => {
       store.flights.setOverrides(flight.id, after);
-      const { deletedDetectionIds, ...counts } = r;
       store.audit.append({ action: 'flight_changed', user: req.user, flightId: flight.id, before, after, details: counts, ip: req.ip });
-      return r;
     });
     if (!requeued) throw new HttpError(409, 'flight_busy', 'Frames of this flight are still waiting or being processed; change it once they are done.');
-    // SQLite may hand a deleted detection's id to a new one: its cached crop must not outlive it
-    const { deletedDetectionIds, ...counts } = requeued;
-    for (const id of deletedDetectionIds) fs.rmSync(path.join(store.paths.derived, 'crops', `${id}.jpg`), { force: true });
-    for (const image of store.images.listByFlight(flight.id)) events.frame({ flightId: flight.id, imageId: image.id, status: 'queued' });
-    events.workAvailable();
-    res.status(202).json({ flight: store.flights.get(flight.id), requeued: counts });
+    res.status(202).json({ flight: store.flights.get(flight.id), requeued });
   });
 
   /** queues every failed frame of the flight again */
   router.post('/flights/:id/retry', requireRole('operator'), (req, res) => {
     const flight = flightOr404(req.params.id);
-    const retried = store.images
-      .listByFlight(flight.id)
-      .filter((i) => i.status === 'failed')
-      .filter((i) => store.jobs.retryImage(i.id) !== null)
-      .map((i) => i.id);
-    for (const imageId of retried) events.frame({ flightId: flight.id, imageId, status: 'queued' });
-    if (retried.length > 0) events.workAvailable();
+    const retried = queue.retryFlight(flight.id);
     res.status(202).json({ retried, flight: store.flights.get(flight.id) });
   });
 

@@ -3,9 +3,10 @@ import path from 'node:path';
 import express, { type Response, type Router } from 'express';
 import type { AppDeps } from '../../appDeps.js';
 import { requireRole } from '../../auth/middleware.js';
+import { frameQueue } from '../../jobs/frameQueue.js';
 import { HttpError, notFound } from '../errors.js';
 import { findOr404, parseId } from '../validate.js';
-import { derivedImage, detectionCrop, overlayImage, type DerivedKind } from '../derived.js';
+import { derivedImage, detectionCrop, overlayImage, type DerivedKind } from '../../images/derived.js';
 import { frameSummary } from './flights.js';
 
 const EXTENSIONS: Record<string, string> = { 'image/jpeg': 'jpg', 'image/png': 'png', 'image/tiff': 'tif', 'image/webp': 'webp' };
@@ -72,10 +73,8 @@ export function imagesRouter({ store, events }: AppDeps): Router {
     if (image.status !== 'failed') {
       throw new HttpError(409, 'not_failed', `Only failed frames can be retried; this one is ${image.status}.`);
     }
-    const job = store.jobs.retryImage(image.id);
+    const job = frameQueue(store, events).retryImage(image.id);
     if (!job) throw new HttpError(409, 'not_failed', 'The frame is no longer failed.');
-    if (image.flightId != null) events.frame({ flightId: image.flightId, imageId: image.id, status: 'queued' });
-    events.workAvailable();
     res.status(202).json({ image: frameSummary(store.images.get(image.id)!), jobId: job.id });
   });
 
