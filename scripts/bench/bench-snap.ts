@@ -91,7 +91,7 @@ async function main(): Promise<void> {
   for (let i = 0; i < NAIVE_RUNS; i++) naive.push(await run({ store, classifier, pixels: naivePixels }));
 
   // Over HTTP too: multipart parsing, auth and JSON on top (loopback, so transfer is near zero).
-  // The snap router uses a classifier handed to it in deps (else it loads its own session).
+  // The snap router uses the classifier handed to it in deps.
   const deps = { config, store, logger: createLogger({ level: 'silent' }), model: classifier.manifest, events: new JobEvents(), sse: new SseHub(), classifier };
   const app = createApp(deps);
   const server = await new Promise<import('node:http').Server>((resolve) => {

@@ -15,7 +15,7 @@ export interface AppDeps {
   logger: Logger;
   /** the loaded model's manifest; null when no model could be loaded (frames wait in the queue) */
   model: ModelManifest | null;
-  /** the loaded classifier (shared by the frame workers and snaps); null when no model could be loaded */
+  /** the close-up classifier snaps are judged with; null or absent when no model could be loaded (snaps answer 503 model_unavailable) */
   classifier?: Classifier | null;
   events: JobEvents;
   /** open Server-Sent Event streams; main ends them on shutdown */

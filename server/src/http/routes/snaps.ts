@@ -3,7 +3,7 @@ import multer from 'multer';
 import { z } from 'zod';
 import type { AppDeps } from '../../appDeps.js';
 import { requireRole } from '../../auth/middleware.js';
-import { Classifier } from '../../model/classifier.js';
+import type { Classifier } from '../../model/classifier.js';
 import { isUsablePosition } from '../../domain/position.js';
 import type { SentPosition } from '../../snap/location.js';
 import { SnapRejected, submitSnap } from '../../snap/submitSnap.js';
@@ -80,14 +80,10 @@ export function snapsRouter(deps: AppDeps): Router {
     });
   };
 
-  // The app's classifier (shared with the frame workers); an app built without one loads its own on first use.
-  let own: Promise<Classifier> | null = null;
-  const getClassifier = (): Promise<Classifier> => {
-    if (deps.classifier) return Promise.resolve(deps.classifier);
-    if (!deps.model) throw new HttpError(503, 'model_unavailable', 'No poppy model is loaded on the server; snaps cannot be judged now.');
-    own ??= Classifier.load({ manifestPath: deps.model.manifestPath, threads: deps.config.ortThreads });
-    own.catch(() => (own = null));
-    return own;
+  // The app's close-up classifier, loaded once by main.ts (tests and benchmarks hand in their own).
+  const getClassifier = (): Classifier => {
+    if (deps.classifier) return deps.classifier;
+    throw new HttpError(503, 'model_unavailable', 'No poppy model is loaded on the server; snaps cannot be judged now.');
   };
 
   const markArrival: RequestHandler = (_req, res, next) => {
@@ -130,7 +126,7 @@ export function snapsRouter(deps: AppDeps): Router {
     const user = req.user!;
     try {
       const outcome = await submitSnap(
-        { store: deps.store, classifier: await getClassifier() },
+        { store: deps.store, classifier: getClassifier() },
         {
           photo: req.file.buffer,
           fileName: req.file.originalname,
