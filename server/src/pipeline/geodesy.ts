@@ -31,3 +31,10 @@ export function distanceM(a: { lat: number; lon: number }, b: { lat: number; lon
   const o = latLonToOffset(a, b);
   return Math.hypot(o.eastM, o.northM);
 }
+
+/** The lat/lon box ±radiusM around a point: a coarse pre-filter (SQL BETWEEN); measure the exact distance after. */
+export function boxAround(p: { lat: number; lon: number }, radiusM: number): { south: number; north: number; west: number; east: number } {
+  const ne = offsetToLatLon(p, radiusM, radiusM);
+  const sw = offsetToLatLon(p, -radiusM, -radiusM);
+  return { south: sw.lat, north: ne.lat, west: sw.lon, east: ne.lon };
+}

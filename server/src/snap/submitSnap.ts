@@ -7,6 +7,7 @@ import { checkImageSize } from '../images/pixelLimit.js';
 import { ACCEPTED_PHOTO_TYPES, MIME, sniffPhotoType, type PhotoType } from '../images/sniff.js';
 import type { Store } from '../store/index.js';
 import { sha256 } from '../util/sha256.js';
+import { placeSnapDetection } from '../sites/placeSnap.js';
 import { chooseLocation, readPhotoExif, type SentPosition, type SnapLocation } from './location.js';
 import { decideVerdict, type SnapVerdict } from './verdict.js';
 import { modelVersionOf } from '../domain/modelVersion.js';
@@ -199,22 +200,7 @@ async function runSnap(deps: SnapDeps, input: SnapInput): Promise<SnapOutcome> {
       modelVersion,
       seenAt,
     });
-    const site = store.sites.create({
-      flightId: null,
-      source: 'phone',
-      lat: location.lat,
-      lon: location.lon,
-      errorRadiusM,
-      score: decision.poppyScore,
-      frames: 1,
-      bestDetectionId: detection.id,
-      modelVersion,
-      topLabel: decision.top[0]?.label ?? null,
-      // the site's note is the reviewer's; the officer's note stays with the snap (snaps.note)
-      note: null,
-      firstSeenAt: seenAt,
-    });
-    store.detections.attachToSite(detection.id, site.id);
+    const site = placeSnapDetection(store, detection, seenAt);
     const snap = store.snaps.insert({
       userId,
       username: input.user.username,

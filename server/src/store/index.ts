@@ -20,13 +20,14 @@ export type { StoreContext } from './context.js';
 
 /** Every repo of the store; to add one, write store/<domain>.ts exporting a factory and add one line here. */
 function createRepos(ctx: StoreContext) {
+  const reviews = createReviewsRepo(ctx);
   return {
     flights: createFlightsRepo(ctx),
     images: createImagesRepo(ctx),
     jobs: createJobsRepo(ctx),
     detections: createDetectionsRepo(ctx),
-    sites: createSitesRepo(ctx),
-    reviews: createReviewsRepo(ctx),
+    sites: createSitesRepo(ctx, reviews),
+    reviews,
     snaps: createSnapsRepo(ctx),
     users: createUsersRepo(ctx),
     sessions: createSessionsRepo(ctx),

@@ -1,7 +1,8 @@
 import { nowIso } from './db.js';
 import { whereClause, type GeoFilters } from './filters.js';
 import type { StoreContext } from './context.js';
-import { createReviewsRepo } from './reviews.js';
+import type { ReviewsRepo } from './reviews.js';
+import { boxAround } from '../pipeline/geodesy.js';
 import type { Actor, GeoJsonPolygon, Review, Site, SiteSource, SiteStatus } from './types.js';
 import { DEFAULT_LIMIT } from './detections.js';
 
@@ -108,11 +109,9 @@ export type ReviewOutcome =
   | { kind: 'conflict'; current: Site }
   | { kind: 'not_found' };
 
-const M_PER_DEG_LAT = 111_320;
-
-export function createSitesRepo(ctx: StoreContext) {
+/** `reviews` is the store's one reviews repo: a decision and its history row are written together. */
+export function createSitesRepo(ctx: StoreContext, reviews: ReviewsRepo) {
   const { db } = ctx;
-  const reviews = createReviewsRepo(ctx);
   const insert = db.prepare(`INSERT INTO sites (flight_id, source, lat, lon, error_radius_m, score, frames, best_detection_id,
       model_version, top_label, note, first_seen_at, created_at, area_m2, estimated_heads, outline, detection_count)
     VALUES (@flightId, @source, @lat, @lon, @errorRadiusM, @score, @frames, @bestDetectionId, @modelVersion, @topLabel, @note,
@@ -151,9 +150,7 @@ export function createSitesRepo(ctx: StoreContext) {
     },
     /** Drone sites of a flight inside a square of ±radiusM around a point (the caller measures exact distance). */
     nearby(flightId: number, lat: number, lon: number, radiusM: number): Site[] {
-      const dLat = radiusM / M_PER_DEG_LAT;
-      const dLon = radiusM / (M_PER_DEG_LAT * Math.max(0.01, Math.cos((lat * Math.PI) / 180)));
-      return (near.all({ flightId, south: lat - dLat, north: lat + dLat, west: lon - dLon, east: lon + dLon }) as SiteRow[]).map(toSite);
+      return (near.all({ flightId, ...boxAround({ lat, lon }, radiusM) }) as SiteRow[]).map(toSite);
     },
     /** Stores a site's recomputed position, score and counts after detections joined it. */
     updateAggregate(id: number, a: SiteAggregate): void {
