@@ -1,6 +1,7 @@
 // What a frame could see: height above ground, ground resolution, area covered, and whether it was placed precisely.
 // Read from the camera facts the pipeline stored with each processed frame (images.camera, images.footprint).
 import type { GeoJsonPolygon, ImageRecord } from '../store/types.js';
+import type { FrameCoverage } from '../domain/contract.js';
 
 /** The fields of the pipeline's CameraResult this module reads (images.camera JSON). */
 interface StoredCamera {
@@ -16,19 +17,7 @@ interface StoredCamera {
   focalLengthMm?: number | null;
 }
 
-export interface FrameCoverage {
-  heightAboveGroundM: number | null;
-  gsdCmPerPx: number | null;
-  areaHa: number | null;
-  /** degrees away from straight down; null when the pitch is unknown */
-  offNadirDeg: number | null;
-  yawDeg: number | null;
-  precise: boolean;
-  /** why the frame is imprecise or unlocated; null when it was placed through the camera model */
-  reason: string | null;
-  /** the kind of reason, stable for translation: unlocated, oblique, unknown_attitude, unscaled, failed, not_placed */
-  reasonCode: string | null;
-}
+export type { FrameCoverage } from '../domain/contract.js';
 
 function reasonCode(reason: string | null, status: string, located: boolean | null): string | null {
   if (!reason) return null;

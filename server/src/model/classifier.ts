@@ -3,11 +3,9 @@ import fs from 'node:fs';
 import * as ort from 'onnxruntime-node';
 import { defaultManifestPath, loadManifest, type ModelManifest } from './manifest.js';
 import { closeupPixels, fillNchw, normalisationTable } from './preprocess.js';
+import type { LabelScore } from '../domain/vocabulary.js';
 
-export interface LabelScore {
-  label: string;
-  score: number;
-}
+export type { LabelScore } from '../domain/vocabulary.js';
 
 export interface Classification {
   poppy: number;

@@ -6,6 +6,7 @@ import { frameFootprint, locatePixel } from './groundPosition.js';
 import type { CellMaps, DenseModel, Window } from './denseModel.js';
 import { readMetadata, type FrameMetadata } from './metadata.js';
 import { resampleFrame } from './resample.js';
+import type { LabelScore } from '../domain/vocabulary.js';
 
 /** A window is sent to the model only when it shows at least this many petal-coloured pixels (colourGate.ts). */
 export const GATE_MIN_PIXELS_PER_WINDOW = 6;
@@ -13,10 +14,7 @@ export const GATE_MIN_PIXELS_PER_WINDOW = 6;
 export const FEATURE_CELLS_PER_DETECTION = 48;
 export const BACKGROUND_CELLS_PER_FRAME = 64;
 
-export interface LabelScore {
-  label: string;
-  score: number;
-}
+export type { LabelScore } from '../domain/vocabulary.js';
 
 /** Per-cell head inputs: `cells` rows of `channels` floats. */
 export interface CellFeatures {

@@ -1,11 +1,9 @@
 import type { Rect, TilePlan } from './tilePlan.js';
 import { toOriginal } from './tilePlan.js';
 import { WeightedCentre } from '../util/weightedCentre.js';
+import type { LabelScore } from '../domain/vocabulary.js';
 
-export interface LabelScore {
-  label: string;
-  score: number;
-}
+export type { LabelScore } from '../domain/vocabulary.js';
 
 /** What the classifier said about one tile (structurally the model's Classification). */
 export interface TileScore {

@@ -1,44 +1,9 @@
 import type { ModelManifest } from '../model/manifest.js';
+import type { AdviceCode, Verdict, VerdictReason } from '../domain/vocabulary.js';
+import type { NamedScore, SnapVerdict } from '../domain/contract.js';
 
-export type Verdict = 'poppy' | 'not_poppy' | 'uncertain';
-
-/** Why a verdict came out as it did; the page turns these codes into sentences. */
-export type VerdictReason =
-  | 'score_above_poppy_threshold'
-  | 'score_in_uncertain_band'
-  | 'score_below_uncertain_band'
-  | 'poppy_family_lookalike_on_top'
-  | 'best_match_not_poppy'
-  | 'no_poppy_among_closest';
-
-/** What the officer should do next; codes for the page's dictionary (snap.advice.<code>). */
-export type AdviceCode =
-  | 'do_not_touch'
-  | 'mark_and_photograph_area'
-  | 'call_in'
-  | 'retake_closer'
-  | 'photograph_capsule_and_leaf'
-  | 'sent_for_expert_review'
-  | 'carry_on_logged';
-
-export interface NamedScore {
-  label: string;
-  score: number;
-  en: string;
-  zh: string;
-  /** counts towards the poppy score */
-  poppy: boolean;
-}
-
-export interface SnapVerdict {
-  verdict: Verdict;
-  poppyScore: number;
-  reasons: VerdictReason[];
-  /** the closest labels (close-up species only), best first, with English and Chinese names */
-  top: NamedScore[];
-  advice: AdviceCode[];
-  thresholds: { poppy: number; uncertainLow: number };
-}
+export type { AdviceCode, Verdict, VerdictReason } from '../domain/vocabulary.js';
+export type { NamedScore, SnapVerdict } from '../domain/contract.js';
 
 export const LOOKALIKE_COUNT = 3;
 

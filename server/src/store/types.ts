@@ -1,18 +1,11 @@
-export type SiteStatus = 'pending' | 'confirmed' | 'rejected';
-export type SiteSource = 'drone' | 'phone';
-export type ImageStatus = 'queued' | 'processing' | 'done' | 'failed';
-export type FlightStatus = 'empty' | 'queued' | 'processing' | 'done' | 'failed';
-export type JobStatus = 'queued' | 'running' | 'done' | 'failed';
+import type { FlightStatus, GeoJsonPolygon, ImageStatus, LabelScore, SiteSource, SiteStatus } from '../domain/vocabulary.js';
+
+export type { FlightStatus, GeoJsonPolygon, ImageStatus, JobStatus, LabelScore, SiteSource, SiteStatus } from '../domain/vocabulary.js';
 
 /** Who did something; the auth middleware's req.user reduced to what the store records. */
 export interface Actor {
   id: string | number | null;
   username: string;
-}
-
-export interface LabelScore {
-  label: string;
-  score: number;
 }
 
 export interface Flight {
@@ -60,11 +53,6 @@ export interface ImageRecord {
   timings: Record<string, number> | null;
   modelVersion: string | null;
   detections?: number;
-}
-
-export interface GeoJsonPolygon {
-  type: 'Polygon';
-  coordinates: number[][][];
 }
 
 export interface Detection {

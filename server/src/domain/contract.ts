@@ -1,0 +1,241 @@
+/**
+ * The typed API contract: the shapes of the HTTP answers the web app reads (docs/architecture.md, HTTP API).
+ * Types only, importing nothing but domain/vocabulary.ts, so web/src imports it with `import type` and the server
+ * code that builds the answers is checked against the same types (http/geojson.ts, http/routes/sites.ts,
+ * http/routes/flights.ts, snap/submitSnap.ts).
+ */
+import type {
+  AdviceCode,
+  FlightStatus,
+  GeoJsonPolygon,
+  ImageStatus,
+  LabelScore,
+  LocationSource,
+  SiteSource,
+  SiteStatus,
+  Verdict,
+  VerdictReason,
+} from './vocabulary.js';
+
+export type {
+  AdviceCode,
+  FlightStatus,
+  GeoJsonPolygon,
+  ImageStatus,
+  LabelScore,
+  LocationSource,
+  SiteSource,
+  SiteStatus,
+  Verdict,
+  VerdictReason,
+} from './vocabulary.js';
+
+/** Properties of a site feature (GET /api/sites) and the top level of a site detail. */
+export interface SiteProperties {
+  id: number;
+  score: number;
+  status: SiteStatus;
+  errorRadiusM: number;
+  frames: number;
+  modelVersion: string | null;
+  flightId: number | null;
+  source: SiteSource;
+  topLabel: string | null;
+  firstSeenAt: string;
+  /** increments on every review; send it back as baseVersion */
+  version: number;
+  /** the reviewer's note (a snap's officer note is on the snap) */
+  note: string | null;
+  bestDetectionId: number | null;
+  reviewedAt: string | null;
+  reviewedBy: string | null;
+  /** aerial plots: the largest view of the plot any frame had (null for phone snaps and old models) */
+  areaM2: number | null;
+  estimatedHeads: number | null;
+  outline: GeoJsonPolygon | null;
+}
+
+export interface SiteFeature {
+  type: 'Feature';
+  id: number;
+  geometry: { type: 'Point'; coordinates: [number, number] };
+  properties: SiteProperties;
+}
+
+/** GET /api/sites */
+export interface SiteCollection {
+  type: 'FeatureCollection';
+  features: SiteFeature[];
+  counts: Record<SiteStatus, number>;
+}
+
+/** A frame as a site detail shows it with its detection. */
+export interface DetectionImage {
+  id: number;
+  name: string;
+  takenAt: string | null;
+  width: number | null;
+  height: number | null;
+  /** EXIF orientation: boxes are in stored (unrotated) pixels, previews are right way up */
+  orientation: number | null;
+  /** ground under the stored pixel corners TL, TR, BR, BL (precisely placed frames only) */
+  footprint: GeoJsonPolygon | null;
+}
+
+export interface SiteDetection {
+  id: number;
+  imageId: number;
+  flightId: number | null;
+  siteId: number | null;
+  box: { x: number; y: number; w: number; h: number };
+  score: number;
+  lat: number | null;
+  lon: number | null;
+  errorRadiusM: number | null;
+  top: LabelScore[];
+  modelVersion: string;
+  status: SiteStatus;
+  seenAt: string | null;
+  createdAt: string;
+  areaM2: number | null;
+  estimatedHeads: number | null;
+  outline: GeoJsonPolygon | null;
+  image: DetectionImage | null;
+  /** versioned by the server: a reprocessed flight's new detection may get a deleted one's id */
+  cropUrl: string;
+  previewUrl: string;
+}
+
+export interface SnapLocation {
+  lat: number;
+  lon: number;
+  source: LocationSource;
+  /** horizontal accuracy in metres, null when nobody said */
+  accuracyM: number | null;
+}
+
+/** A snap of a phone site, as the site detail lists it. */
+export interface SiteSnap {
+  id: number;
+  imageId: number | null;
+  verdict: Verdict;
+  poppyScore: number;
+  /** the officer's note */
+  note: string | null;
+  username: string;
+  location: SnapLocation;
+  takenAt: string | null;
+  createdAt: string;
+  photoUrl: string | null;
+}
+
+/** One decision in a site's history. */
+export interface ReviewEntry {
+  id: number;
+  siteId: number;
+  userId: string | null;
+  username: string | null;
+  at: string;
+  before: SiteStatus;
+  after: SiteStatus;
+  note: string | null;
+  version: number;
+}
+
+/** GET /api/sites/:id, the 200 of a review and the `current` of its 409. */
+export interface SiteDetail extends SiteProperties {
+  lat: number;
+  lon: number;
+  flight: { id: number; name: string } | null;
+  detections: SiteDetection[];
+  snaps: SiteSnap[];
+  history: ReviewEntry[];
+}
+
+/** What the flight could see in one frame (server/src/coverage/). */
+export interface FrameCoverage {
+  heightAboveGroundM: number | null;
+  gsdCmPerPx: number | null;
+  areaHa: number | null;
+  /** degrees away from straight down; null when the pitch is unknown */
+  offNadirDeg: number | null;
+  yawDeg: number | null;
+  precise: boolean;
+  /** why the frame is imprecise or unlocated; null when it was placed through the camera model */
+  reason: string | null;
+  /** the kind of reason, stable for translation: unlocated, oblique, unknown_attitude, unscaled, failed, not_placed */
+  reasonCode: string | null;
+}
+
+/** GET /api/flights/:id/images (each of `images`) */
+export interface FrameSummary {
+  id: number;
+  flightId: number | null;
+  name: string;
+  sha256: string;
+  sizeBytes: number;
+  mime: string;
+  status: ImageStatus;
+  error: string | null;
+  uploadedAt: string;
+  processedAt: string | null;
+  takenAt: string | null;
+  width: number | null;
+  height: number | null;
+  lat: number | null;
+  lon: number | null;
+  located: boolean | null;
+  unlocatedReason: string | null;
+  detections: number;
+  timings: Record<string, number> | null;
+  coverage: FrameCoverage;
+}
+
+/** A close-up label shown with a snap verdict. */
+export interface NamedScore extends LabelScore {
+  en: string;
+  zh: string;
+  /** counts towards the poppy score */
+  poppy: boolean;
+}
+
+export interface SnapVerdict {
+  verdict: Verdict;
+  poppyScore: number;
+  reasons: VerdictReason[];
+  /** the closest labels (close-up species only), best first, with English and Chinese names */
+  top: NamedScore[];
+  advice: AdviceCode[];
+  thresholds: { poppy: number; uncertainLow: number };
+}
+
+/** POST /api/snaps: 201 (or 200 with Idempotent-Replayed: true) */
+export interface SnapAnswer extends SnapVerdict {
+  id: number;
+  location: SnapLocation;
+  siteId: number;
+  imageId: number;
+  detectionId: number;
+  note: string | null;
+  photo: { sha256: string; width: number; height: number; type: 'jpeg' | 'png' | 'tiff' | 'webp' | 'heic' | 'avif' | 'unknown' };
+  model: { name: string; version: string };
+  createdAt: string;
+}
+
+/** GET /api/flights, /api/flights/:id */
+export interface Flight {
+  id: number;
+  name: string;
+  status: FlightStatus;
+  createdAt: string;
+  createdBy: string | null;
+  altitudeAglM: number | null;
+  groundElevationM: number | null;
+  sensorWidthMm: number | null;
+  isDemo: boolean;
+  images: { total: number; processed: number; failed: number; pending: number };
+  sites: number;
+  detections: number;
+  /** seconds until the queued frames of this flight are done; null when nothing is pending */
+  etaS: number | null;
+}
