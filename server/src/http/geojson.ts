@@ -1,6 +1,7 @@
 import type { Detection, Site } from '../store/types.js';
+import type { SiteFeature, SiteProperties } from '../domain/contract.js';
 
-export function siteProperties(s: Site) {
+export function siteProperties(s: Site): SiteProperties {
   return {
     id: s.id,
     score: s.score,
@@ -23,8 +24,8 @@ export function siteProperties(s: Site) {
   };
 }
 
-export function siteFeature(s: Site) {
-  return { type: 'Feature' as const, id: s.id, geometry: { type: 'Point' as const, coordinates: [s.lon, s.lat] }, properties: siteProperties(s) };
+export function siteFeature(s: Site): SiteFeature {
+  return { type: 'Feature', id: s.id, geometry: { type: 'Point', coordinates: [s.lon, s.lat] }, properties: siteProperties(s) };
 }
 
 export function detectionFeature(d: Detection) {

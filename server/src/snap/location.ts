@@ -1,15 +1,8 @@
 import exifr from 'exifr';
 import { isUsablePosition } from '../domain/position.js';
+import type { SnapLocation } from '../domain/contract.js';
 
-export type LocationSource = 'exif' | 'device' | 'manual';
-
-export interface SnapLocation {
-  lat: number;
-  lon: number;
-  source: LocationSource;
-  /** horizontal accuracy in metres, null when nobody said */
-  accuracyM: number | null;
-}
+export type { LocationSource, SnapLocation } from '../domain/contract.js';
 
 export interface PhotoExif {
   gps: { lat: number; lon: number; accuracyM: number | null } | null;

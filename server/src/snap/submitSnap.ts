@@ -8,8 +8,9 @@ import { ACCEPTED_PHOTO_TYPES, MIME, sniffPhotoType, type PhotoType } from '../i
 import type { Store } from '../store/index.js';
 import { sha256 } from '../util/sha256.js';
 import { placeSnapDetection } from '../sites/placeSnap.js';
+import type { SnapAnswer } from '../domain/contract.js';
 import { chooseLocation, readPhotoExif, type SentPosition, type SnapLocation } from './location.js';
-import { decideVerdict, type SnapVerdict } from './verdict.js';
+import { decideVerdict } from './verdict.js';
 import { modelVersionOf } from '../domain/modelVersion.js';
 
 /** A snap the server refuses, with a machine code and a sentence for the officer. */
@@ -37,17 +38,7 @@ export const HEIC_MESSAGE =
 /** Where a site from a snap is assumed to lie when the phone did not state its accuracy. */
 const DEFAULT_ACCURACY_M: Record<SnapLocation['source'], number> = { exif: 10, device: 25, manual: 50 };
 
-export interface SnapAnswer extends SnapVerdict {
-  id: number;
-  location: SnapLocation;
-  siteId: number;
-  imageId: number;
-  detectionId: number;
-  note: string | null;
-  photo: { sha256: string; width: number; height: number; type: PhotoType };
-  model: { name: string; version: string };
-  createdAt: string;
-}
+export type { SnapAnswer } from '../domain/contract.js';
 
 export interface SnapInput {
   photo: Buffer;

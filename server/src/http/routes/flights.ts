@@ -4,6 +4,7 @@ import type { AppDeps } from '../../appDeps.js';
 import { requireRole } from '../../auth/middleware.js';
 import { frameQueue } from '../../jobs/frameQueue.js';
 import type { ImageRecord } from '../../store/types.js';
+import type { FrameSummary } from '../../domain/contract.js';
 import { HttpError } from '../errors.js';
 import { findOr404, parse } from '../validate.js';
 import { sseHeaders, sseSend } from '../sse.js';
@@ -44,7 +45,7 @@ const NewFlightSchema = z.object({
 });
 
 /** What the flight page lists per frame (the full record is GET /api/images/:id). */
-export function frameSummary(i: ImageRecord) {
+export function frameSummary(i: ImageRecord): FrameSummary {
   return {
     id: i.id,
     flightId: i.flightId,

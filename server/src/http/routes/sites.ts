@@ -8,6 +8,7 @@ import { parseGeoFilters } from '../filters.js';
 import { detectionFeature, featureCollection, siteFeature, siteProperties } from '../geojson.js';
 import { cleanMultiline } from '../text.js';
 import { findOr404, parse, parseId } from '../validate.js';
+import type { SiteDetail, SiteDetection, SiteSnap } from '../../domain/contract.js';
 
 const ReviewSchema = z.object({
   decision: z.enum(['confirmed', 'rejected', 'pending']),
@@ -36,10 +37,10 @@ function baseVersionOf(bodyVersion: number | undefined, ifMatch: string | undefi
 }
 
 /** A site with everything the review panel shows: each detection with its frame, and the decision history. */
-export function siteDetail(store: Store, id: number) {
+export function siteDetail(store: Store, id: number): SiteDetail | null {
   const site = store.sites.get(id);
   if (!site) return null;
-  const detections = store.detections.listBySite(id).map((d) => {
+  const detections = store.detections.listBySite(id).map((d): SiteDetection => {
     const image = store.images.get(d.imageId);
     return {
       ...d,
@@ -50,7 +51,7 @@ export function siteDetail(store: Store, id: number) {
     };
   });
   const flight = site.flightId != null ? store.flights.get(site.flightId) : null;
-  const snaps = store.snaps.listBySite(id).map((sn) => ({
+  const snaps = store.snaps.listBySite(id).map((sn): SiteSnap => ({
     id: sn.id,
     imageId: sn.imageId,
     verdict: sn.verdict,
