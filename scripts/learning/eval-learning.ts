@@ -7,7 +7,7 @@
  * shipped head and with the promoted one. Goal: false sites on B drop by ≥ 50 % with plot recall on B ≥ 0.95.
  * The figures are printed as measured, goal met or not; --json writes them to a file too.
  *
- *   npm run eval:learning [-- --seed-b N] [--json out.json]
+ *   npm run eval:learning [-- --seed-b N] [--json out.json] [--keep]   (--keep leaves the store with the promoted version)
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -115,7 +115,7 @@ function review(store: Store, dir: string, flightId: number) {
 const pct = (x: number) => `${(x * 100).toFixed(0)} %`;
 
 async function main() {
-  const { values } = parseArgs({ options: { 'seed-b': { type: 'string', default: '20270417' }, json: { type: 'string' } } });
+  const { values } = parseArgs({ options: { 'seed-b': { type: 'string', default: '20270417' }, json: { type: 'string' }, keep: { type: 'boolean' } } });
   const seedB = Number(values['seed-b']);
   const cache = path.join(REPO, '.cache', 'learning');
   const dirA = path.join(cache, 'flight-a');
@@ -175,7 +175,8 @@ async function main() {
     }
   } finally {
     store.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    if (values.keep) console.log(`store kept: POPPY_DATA_DIR=${dataDir}`);
+    else fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
