@@ -131,6 +131,20 @@ describe('/api/models', () => {
     ]);
   });
 
+  it('a version trained for another network is neither active nor promotable', async () => {
+    expect((await srv.fetch('/api/models/aerial/1.0.0+local.2/promote', { method: 'POST' })).status).toBe(200);
+    srv.store.db.prepare("UPDATE model_versions SET base_sha256 = ? WHERE version = '1.0.0+local.1'").run('e'.repeat(64));
+    const body = (await (await srv.fetch('/api/models')).json()) as { aerial: { active: string; versions: Array<{ version: string; compatible: boolean }> } };
+    expect(body.aerial.active).toBe('1.0.0+local.2');
+    expect(body.aerial.versions.find((v) => v.version === '1.0.0+local.1')!.compatible).toBe(false);
+    const r = await srv.fetch('/api/models/aerial/1.0.0+local.1/promote', { method: 'POST' });
+    expect(r.status).toBe(409);
+    expect(((await r.json()) as { error: string }).error).toBe('model_version_incompatible');
+    // the installed network replaced under a promoted version: the shipped head is active again
+    srv.store.db.prepare("UPDATE model_versions SET base_sha256 = ? WHERE version = '1.0.0+local.2'").run('e'.repeat(64));
+    expect(((await (await srv.fetch('/api/models')).json()) as { aerial: { active: string } }).aerial.active).toBe('1.0.0');
+  });
+
   it('answers bad versions clearly', async () => {
     const unknown = await srv.fetch('/api/models/aerial/9.9.9+local.7/promote', { method: 'POST' });
     expect(unknown.status).toBe(404);

@@ -69,7 +69,12 @@ export function headOf(store: Store, manifest: AerialManifest, version: string):
   return head;
 }
 
-/** The version making new detections now (the shipped one until something is promoted). */
+/**
+ * The version making new detections now: the shipped one until something is promoted, and again when the promoted
+ * version was trained for another network (the installed model was replaced since).
+ */
 export function activeVersion(store: Store, manifest: AerialManifest): string {
-  return store.modelVersions.activeVersion() ?? manifest.version;
+  const promoted = store.modelVersions.activeVersion();
+  if (!promoted || promoted === manifest.version) return manifest.version;
+  return store.modelVersions.get(promoted)?.baseSha256 === manifest.sha256 ? promoted : manifest.version;
 }
