@@ -114,6 +114,14 @@ export interface SnapLocation {
   accuracyM: number | null;
 }
 
+/** Where the phone says a snap was taken (POST /api/snaps lat, lon, accuracyM, locationSource); the photo's own EXIF GPS wins. */
+export interface SentPosition {
+  lat: number;
+  lon: number;
+  accuracyM: number | null;
+  source: 'device' | 'manual';
+}
+
 /** A snap of a phone site, as the site detail lists it. */
 export interface SiteSnap {
   id: number;

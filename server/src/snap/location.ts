@@ -1,6 +1,6 @@
 import exifr from 'exifr';
 import { isUsablePosition } from '../domain/position.js';
-import type { SnapLocation } from '../domain/contract.js';
+import type { SentPosition, SnapLocation } from '../domain/contract.js';
 
 export type { LocationSource, SnapLocation } from '../domain/contract.js';
 
@@ -45,12 +45,7 @@ export async function readPhotoExif(photo: Buffer): Promise<PhotoExif> {
   };
 }
 
-export interface SentPosition {
-  lat: number;
-  lon: number;
-  accuracyM: number | null;
-  source: 'device' | 'manual';
-}
+export type { SentPosition } from '../domain/contract.js';
 
 /** The photo's own GPS wins and is used exactly as written; otherwise what the phone sent; otherwise none. */
 export function chooseLocation(exif: PhotoExif, sent: SentPosition | null): SnapLocation | null {

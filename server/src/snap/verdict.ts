@@ -1,5 +1,5 @@
 import type { ModelManifest } from '../model/manifest.js';
-import type { AdviceCode, Verdict, VerdictReason } from '../domain/vocabulary.js';
+import type { AdviceCode, LabelScore, Verdict, VerdictReason } from '../domain/vocabulary.js';
 import type { NamedScore, SnapVerdict } from '../domain/contract.js';
 
 export type { AdviceCode, Verdict, VerdictReason } from '../domain/vocabulary.js';
@@ -35,7 +35,7 @@ const ADVICE: Record<Verdict, AdviceCode[]> = {
  * - a poppy-family look-alike ranked first never yields a plain "not poppy".
  */
 export function decideVerdict(
-  scores: { label: string; score: number }[],
+  scores: LabelScore[],
   poppyScore: number,
   manifest: Pick<ModelManifest, 'labels' | 'thresholds'>,
 ): SnapVerdict {

@@ -1,32 +1,21 @@
-// Shapes of the API answers the review app reads (docs/architecture.md, HTTP API).
+// Shapes of the API answers the review app reads: the server's typed contract (server/src/domain/contract.ts,
+// imported as types only), plus the view shapes the review panel builds from them.
+import type { LabelScore, SiteProperties, SiteStatus } from '../../../server/src/domain/contract.js';
+
+export type {
+  FrameSummary,
+  LabelScore,
+  SiteCollection,
+  SiteDetail as SiteDetailAnswer,
+  SiteDetection,
+  SiteFeature,
+  SiteStatus,
+} from '../../../server/src/domain/contract.js';
+
 export type Id = number | string;
-export type SiteStatus = 'pending' | 'confirmed' | 'rejected';
 export type Decision = SiteStatus;
 
-export interface SiteProps {
-  id: Id;
-  score: number;
-  status: SiteStatus;
-  errorRadiusM: number;
-  frames: number;
-  modelVersion: string;
-  flightId: Id | null;
-  source: 'drone' | 'phone';
-  topLabel?: string | null;
-  firstSeenAt?: string | null;
-  version: number;
-  note?: string | null;
-  /** aerial plots: the largest view of the plot any frame had (null for phone snaps and old models) */
-  areaM2?: number | null;
-  estimatedHeads?: number | null;
-  outline?: { type: 'Polygon'; coordinates: number[][][] } | null;
-}
-
-export interface SiteFeature {
-  type: 'Feature';
-  geometry: { type: 'Point'; coordinates: [number, number] };
-  properties: SiteProps;
-}
+export type SiteProps = SiteProperties;
 
 export interface FeatureCollection<F = GeoFeature> {
   type: 'FeatureCollection';
@@ -65,14 +54,6 @@ export interface FlightProgress {
   etaS: number | null;
 }
 
-export interface FrameSummary {
-  id: Id;
-  name: string;
-  status: string;
-  error?: string | null;
-  sha256?: string;
-}
-
 export interface UploadAnswer {
   accepted: { id: Id; name: string; sha256: string; duplicate: boolean }[];
   rejected: { name: string; error: string; code?: string; message?: string }[];
@@ -93,12 +74,7 @@ export interface AppConfig {
   model: { name: string; version: string; labels: ModelLabel[]; thresholds?: Record<string, number> } | null;
 }
 
-export interface LabelScore {
-  label: string;
-  score: number;
-}
-
-/** One detection of a site, normalised by normaliseSiteDetail (the server may name fields slightly differently). */
+/** One detection of a site as the review panel shows it (normaliseSiteDetail, from the contract's SiteDetection). */
 export interface DetectionView {
   id: Id;
   imageId: Id | null;
@@ -115,7 +91,9 @@ export interface DetectionView {
   /** ground [lon, lat] under the stored pixel corners TL, TR, BR, BL (precisely placed frames only) */
   footprint?: [number, number][] | null;
   /** the crop's address (versioned by the server) */
-  cropUrl?: string;
+  cropUrl: string;
+  /** the frame's preview, right way up (the server's address) */
+  previewUrl: string;
 }
 
 export interface HistoryEntry {

@@ -22,7 +22,7 @@ export function orientBox(box: Box, width: number, height: number, orientation: 
 
 /** The whole frame (server preview, right way up) with the detection box drawn over it in frame pixels. */
 export function FrameWithBox({ detection }: { detection: DetectionView }) {
-  const src = `/api/images/${detection.imageId}/preview`;
+  const src = detection.previewUrl;
   const alt = t('review.detail.frameAlt', { name: detection.imageName ?? '' });
   if (!detection.imageWidth || !detection.imageHeight || !detection.box) return <img className="frame" src={src} alt={alt} />;
   const { box: b, width: w, height: h } = orientBox(detection.box, detection.imageWidth, detection.imageHeight, detection.orientation);

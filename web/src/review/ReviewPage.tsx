@@ -2,7 +2,7 @@ import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'reac
 import { api } from '../api/client.js';
 import { takePrefetchedSites } from '../api/prefetch.js';
 import { normaliseSiteDetail } from '../api/siteDetail.js';
-import type { AppConfig, FeatureCollection, Flight, GeoFeature, Id, SiteFeature } from '../api/types.js';
+import type { AppConfig, FeatureCollection, Flight, GeoFeature, Id, SiteDetailAnswer, SiteFeature } from '../api/types.js';
 import { ExportLinks } from '../exports/ExportLinks.js';
 import { t } from '../i18n/index.js';
 import { useLang } from '../i18n/useLang.js';
@@ -24,7 +24,7 @@ import { SitePanel } from './SitePanel.js';
 export const httpReviewDeps: ReviewDeps = {
   fetchSites: async (query) =>
     (await takePrefetchedSites(query)) ?? (await api<FeatureCollection<SiteFeature>>(`/api/sites${query ? `?${query}` : ''}`)).features,
-  fetchDetail: async (id) => normaliseSiteDetail(await api(`/api/sites/${encodeURIComponent(String(id))}`)),
+  fetchDetail: async (id) => normaliseSiteDetail(await api<SiteDetailAnswer>(`/api/sites/${encodeURIComponent(String(id))}`)),
   sendReview: (id, body) => api(`/api/sites/${encodeURIComponent(String(id))}/review`, { method: 'POST', json: body }),
   preloadImage: (url) => {
     const img = new Image();

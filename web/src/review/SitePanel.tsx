@@ -83,7 +83,7 @@ export function SitePanel({ site, detail, labels, flightName, note, onNote, posi
                 }}
                 aria-label={t('review.detail.cropLabel', { n: i + 1, score: formatScore(d.score) })}
               >
-                <img src={d.cropUrl ?? `/api/detections/${d.id}/crop`} alt="" width={96} height={96} />
+                <img src={d.cropUrl} alt="" width={96} height={96} />
                 <span>{formatScore(d.score)}</span>
               </button>
             ))}

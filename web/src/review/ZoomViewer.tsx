@@ -134,7 +134,7 @@ export function ZoomViewer({ detection, outline, onClose }: Props) {
       >
         {view && (
           <div className="zoom-stage" style={{ width: up.width, height: up.height, transform: `translate(${view.tx}px, ${view.ty}px) scale(${view.s})` }}>
-            {!loaded && <img className="zoom-preview" src={`/api/images/${detection.imageId}/preview`} alt="" draggable={false} style={{ width: up.width, height: up.height }} />}
+            {!loaded && <img className="zoom-preview" src={detection.previewUrl} alt="" draggable={false} style={{ width: up.width, height: up.height }} />}
             <div className="zoom-stored" style={{ width: W, height: H, transform: uprightTransform(W, H, o) }}>
               <img
                 className="zoom-original"

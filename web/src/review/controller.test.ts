@@ -26,7 +26,7 @@ function setup(sites: SiteFeature[], sendReview?: (id: Id, body: ReviewBody) => 
         site: sites.find((s) => s.properties.id === id)!.properties,
         lat: 20,
         lon: 100,
-        detections: [{ id: Number(id) * 10, imageId: 5, score: 0.9, box: null, imageWidth: null, imageHeight: null, top: [], modelVersion: null, capturedAt: null, imageName: null }],
+        detections: [{ id: Number(id) * 10, imageId: 5, score: 0.9, box: null, imageWidth: null, imageHeight: null, top: [], modelVersion: null, capturedAt: null, imageName: null, cropUrl: `/api/detections/${Number(id) * 10}/crop`, previewUrl: '/api/images/5/preview' }],
         history: [],
         top: [],
         photoUrl: null,

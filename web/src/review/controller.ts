@@ -2,7 +2,7 @@
 // versions stay in order), undo, 409 conflicts, and prefetching of neighbours' details and images.
 import { ApiError } from '../api/client.js';
 import { siteProps } from '../api/siteDetail.js';
-import type { Decision, Id, SiteDetail, SiteFeature, SiteProps } from '../api/types.js';
+import type { Decision, Id, SiteDetail, SiteDetailAnswer, SiteFeature, SiteProps } from '../api/types.js';
 import { countByStatus, openingIndex, orderQueue, type StatusFilter } from './queue.js';
 import { errorOf } from '../i18n/errors.js';
 
@@ -68,9 +68,9 @@ const PREFETCH_AHEAD = 4;
 const key = (id: Id) => String(id);
 
 export function imageUrlsFor(detail: SiteDetail): string[] {
-  const urls = detail.detections.map((d) => d.cropUrl ?? `/api/detections/${d.id}/crop`);
+  const urls = detail.detections.map((d) => d.cropUrl);
   const best = detail.detections[0];
-  if (best?.imageId != null) urls.push(`/api/images/${best.imageId}/preview`);
+  if (best) urls.push(best.previewUrl);
   if (detail.photoUrl) urls.push(detail.photoUrl);
   return urls;
 }
@@ -331,7 +331,7 @@ export class ReviewController {
         if (this.conflicts.has(k)) return; // never stack more changes on a site someone else changed
         const baseVersion = this.serverProps.get(k)?.version ?? this.sites.get(k)?.properties.version;
         const answer = await this.deps.sendReview(id, { ...body, baseVersion });
-        const fresh = siteProps(answer);
+        const fresh = siteProps(answer as SiteDetailAnswer);
         const known = this.serverProps.get(k);
         const next: SiteProps =
           fresh && fresh.version !== undefined
@@ -342,7 +342,7 @@ export class ReviewController {
       } catch (err) {
         this.undoStack = this.undoStack.filter((u) => key(u.siteId) !== k);
         if (err instanceof ApiError && err.status === 409) {
-          const current = siteProps((err.body as { current?: unknown })?.current);
+          const current = siteProps((err.body as { current?: SiteDetailAnswer })?.current);
           if (current && current.version !== undefined) this.serverProps.set(k, { ...this.serverProps.get(k), ...current });
           const raw = (err.body as { current?: { reviewedBy?: unknown; reviewedAt?: unknown } })?.current;
           this.conflicts.set(k, {

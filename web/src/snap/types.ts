@@ -1,35 +1,8 @@
-export type Verdict = 'poppy' | 'not_poppy' | 'uncertain';
-export type LocationSource = 'exif' | 'device' | 'manual';
-
-export interface SnapLookalike {
-  label: string;
-  score: number;
-  en: string;
-  zh: string;
-  poppy: boolean;
-}
-
-/** POST /api/snaps answer (server/src/snap/submitSnap.ts SnapAnswer). */
-export interface SnapAnswer {
-  id: number;
-  verdict: Verdict;
-  poppyScore: number;
-  reasons: string[];
-  top: SnapLookalike[];
-  advice: string[];
-  thresholds: { poppy: number; uncertainLow: number };
-  location: { lat: number; lon: number; source: LocationSource; accuracyM: number | null };
-  siteId: number;
-  imageId: number;
-  note: string | null;
-  model: { name: string; version: string };
-  createdAt: string;
-}
-
-/** Where the phone says the snap was taken (the photo's own EXIF GPS, if any, wins on the server). */
-export interface SentPosition {
-  lat: number;
-  lon: number;
-  accuracyM: number | null;
-  source: 'device' | 'manual';
-}
+// Shapes of the snap page's API: the server's typed contract (server/src/domain/contract.ts), imported as types only.
+export type {
+  LocationSource,
+  NamedScore as SnapLookalike,
+  SentPosition,
+  SnapAnswer,
+  Verdict,
+} from '../../../server/src/domain/contract.js';
