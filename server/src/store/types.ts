@@ -8,22 +8,8 @@ export interface Actor {
   username: string;
 }
 
-export interface Flight {
-  id: number;
-  name: string;
-  status: FlightStatus;
-  createdAt: string;
-  createdBy: string | null;
-  altitudeAglM: number | null;
-  groundElevationM: number | null;
-  sensorWidthMm: number | null;
-  isDemo: boolean;
-  images: { total: number; processed: number; failed: number; pending: number };
-  sites: number;
-  detections: number;
-  /** seconds until the queued frames of this flight are done; null when nothing is pending */
-  etaS: number | null;
-}
+/** a flight as the store reads it is exactly the API's Flight */
+export type { Flight } from '../domain/contract.js';
 
 export interface ImageRecord {
   id: number;

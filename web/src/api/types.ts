@@ -1,8 +1,9 @@
 // Shapes of the API answers the review app reads: the server's typed contract (server/src/domain/contract.ts,
 // imported as types only), plus the view shapes the review panel builds from them.
-import type { LabelScore, SiteProperties, SiteStatus } from '../../../server/src/domain/contract.js';
+import type { Flight, LabelScore, SiteProperties, SiteStatus } from '../../../server/src/domain/contract.js';
 
 export type {
+  Flight,
   FrameSummary,
   LabelScore,
   SiteCollection,
@@ -29,20 +30,6 @@ export interface GeoFeature {
     | { type: 'LineString'; coordinates: [number, number][] }
     | { type: 'Polygon'; coordinates: [number, number][][] };
   properties: Record<string, unknown> | null;
-}
-
-export interface Flight {
-  id: Id;
-  name: string;
-  status: 'empty' | 'queued' | 'processing' | 'done' | 'failed';
-  createdAt: string;
-  altitudeAglM?: number | null;
-  groundElevationM?: number | null;
-  sensorWidthMm?: number | null;
-  isDemo?: boolean;
-  images: { total: number; processed: number; failed: number; pending?: number };
-  sites?: number;
-  etaS?: number | null;
 }
 
 export interface FlightProgress {
