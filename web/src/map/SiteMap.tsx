@@ -4,11 +4,12 @@ import Supercluster from 'supercluster';
 import type { FeatureCollection, GeoFeature, Id, SiteFeature, SiteStatus } from '../api/types.js';
 import { t } from '../i18n/index.js';
 import { useLang } from '../i18n/useLang.js';
-import { toMapLonLat, type BasemapSettings } from './basemap.js';
+import type { BasemapSettings } from './basemap.js';
+import { basemapLayer, watchTiles } from './basemapLayer.js';
+import { toMapLonLat } from './gcj02.js';
 import { FrameOverlayLayer, type FrameOverlaySpec } from './frameOverlays.js';
 import { parseLatLon } from './parseLatLon.js';
 import { setPlainPrefix } from './attribution.js';
-import { pmtilesLayer } from './pmtilesLayer.js';
 import { scoreOpacity, statusColor } from './colors.js';
 
 interface ClusterProps {
@@ -94,24 +95,13 @@ export function SiteMap({ sites, selected, onSelect, overlays, showFootprints, s
   useEffect(() => {
     const map = mapRef.current;
     if (!map) return;
-    if (!basemap.url && !basemap.pmtiles) {
+    const layer = basemapLayer(basemap);
+    if (!layer) {
       setBasemapState('none');
       return;
     }
-    let loaded = 0;
-    let failed = 0;
     setBasemapState('loading');
-    const layer = basemap.url
-      ? L.tileLayer(basemap.url, { attribution: basemap.attribution, maxZoom: 20, crossOrigin: true })
-      : pmtilesLayer(basemap.pmtiles!, { attribution: basemap.attribution });
-    layer.on('tileload', () => {
-      loaded++;
-      setBasemapState('ok');
-    });
-    layer.on('tileerror', () => {
-      failed++;
-      if (loaded === 0 && failed > 0) setBasemapState('unavailable');
-    });
+    watchTiles(layer, setBasemapState);
     layer.addTo(map);
     layer.bringToBack();
     return () => {

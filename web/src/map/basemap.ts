@@ -1,6 +1,5 @@
 // Basemap settings: the server's default (/api/config, from POPPY_BASEMAP_URL) unless the user saved their own.
-// AutoNavi/Baidu-style tiles are drawn in GCJ-02, so WGS-84 overlays are shifted to sit on them.
-import gcoord from 'gcoord';
+// AutoNavi/Baidu-style tiles are drawn in GCJ-02, so WGS-84 overlays are shifted to sit on them (gcj02.ts).
 import type { AppConfig } from '../api/types.js';
 
 export interface BasemapSettings {
@@ -44,11 +43,4 @@ export function isValidTileUrl(url: string): boolean {
   if (!url) return true;
   if (!/\{z\}/.test(url) || !/\{x\}/.test(url) || !/\{y\}/.test(url)) return false;
   return /^(https?:\/\/|\/)/i.test(url);
-}
-
-/** [lon, lat] WGS-84 → what to draw on the basemap. */
-export function toMapLonLat(lon: number, lat: number, gcj02: boolean): [number, number] {
-  if (!gcj02) return [lon, lat];
-  const [x, y] = gcoord.transform([lon, lat], gcoord.WGS84, gcoord.GCJ02) as [number, number];
-  return [x, y];
 }

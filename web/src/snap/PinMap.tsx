@@ -1,9 +1,10 @@
 import { useEffect, useRef, useState } from 'react';
 import L from 'leaflet';
-import gcoord from 'gcoord';
 import { api } from '../api/client.js';
 import type { AppConfig } from '../api/types.js';
-import { effectiveBasemap, loadSavedBasemap, toMapLonLat, type BasemapSettings } from '../map/basemap.js';
+import { effectiveBasemap, loadSavedBasemap, type BasemapSettings } from '../map/basemap.js';
+import { basemapLayer, watchTiles } from '../map/basemapLayer.js';
+import { fromMapLonLat, toMapLonLat } from '../map/gcj02.js';
 import { t } from '../i18n/index.js';
 import { setPlainPrefix } from '../map/attribution.js';
 
@@ -46,9 +47,7 @@ export function PinMap({ start, startZoom, onMove, goTo }: Props) {
         return;
       }
       typedTarget.current = null;
-      let lon = L.Util.wrapNum(c.lng, [-180, 180], true);
-      let lat = c.lat;
-      if (basemap.current.gcj02) [lon, lat] = gcoord.transform([lon, lat], gcoord.GCJ02, gcoord.WGS84) as [number, number];
+      const [lon, lat] = fromMapLonLat(L.Util.wrapNum(c.lng, [-180, 180], true), c.lat, basemap.current.gcj02);
       onMoveRef.current(lat, lon);
     };
     m.on('moveend', report);
@@ -59,10 +58,9 @@ export function PinMap({ start, startZoom, onMove, goTo }: Props) {
         setPlainPrefix(m, config.map?.attributionPrefix);
         const b = effectiveBasemap(config, loadSavedBasemap());
         basemap.current = b;
-        if (!b.url) return;
-        const layer = L.tileLayer(b.url, { attribution: b.attribution, maxZoom: 20 });
-        layer.on('tileload', () => setTilesOk(true));
-        layer.on('tileerror', () => setTilesOk(false));
+        const layer = basemapLayer(b);
+        if (!layer) return;
+        watchTiles(layer, (state) => setTilesOk(state === 'ok'));
         layer.addTo(m);
         if (b.gcj02) {
           const [gx, gy] = toMapLonLat(start.lon, start.lat, true);

@@ -1,11 +1,8 @@
 // Where a task is from the phone, and links that open it in the phone's map apps. AutoNavi (高德) and Baidu take
 // GCJ-02 coordinates; the geo: URI (Android, most map apps) takes WGS-84.
-import gcoord from 'gcoord';
+import { wgs84ToGcj02 as toGcj02, type LatLon } from '../../map/gcj02.js';
 
-export interface LatLon {
-  lat: number;
-  lon: number;
-}
+export { toGcj02, type LatLon };
 
 const R = 6_371_008.8;
 const rad = (d: number) => (d * Math.PI) / 180;
@@ -25,11 +22,6 @@ export function distanceBearing(from: LatLon, to: LatLon): { distanceM: number; 
 
 export const COMPASS_POINTS = ['N', 'NE', 'E', 'SE', 'S', 'SW', 'W', 'NW'] as const;
 export const compassPoint = (bearingDeg: number) => COMPASS_POINTS[Math.round(bearingDeg / 45) % 8];
-
-export function toGcj02(p: LatLon): LatLon {
-  const [lon, lat] = gcoord.transform([p.lon, p.lat], gcoord.WGS84, gcoord.GCJ02) as [number, number];
-  return { lat, lon };
-}
 
 export const fixed6 = (p: LatLon) => `${p.lat.toFixed(6)}, ${p.lon.toFixed(6)}`;
 
