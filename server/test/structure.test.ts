@@ -26,4 +26,19 @@ describe('module structure', () => {
     }
     expect(offending).toEqual([]);
   });
+
+  it('domain/ imports nothing outside domain/ and no package, so web/src can import the contract as types', async () => {
+    const fs = await import('node:fs');
+    const dir = path.join(root, 'server/src/domain');
+    const outside: string[] = [];
+    for (const name of fs.readdirSync(dir)) {
+      const text = fs.readFileSync(path.join(dir, name), 'utf8');
+      for (const m of text.matchAll(/from\s+'([^']+)'/g)) if (!/^\.\/[\w.]+\.js$/.test(m[1])) outside.push(`${name} → ${m[1]}`);
+    }
+    expect(outside).toEqual([]);
+    const webImports = [...(importGraph(roots) as Map<string, string[]>)]
+      .filter(([file]) => file.includes(`${path.sep}web${path.sep}src${path.sep}`))
+      .flatMap(([, targets]) => targets.filter((t) => t.includes(`${path.sep}server${path.sep}`)).map((t) => path.relative(root, t)));
+    expect(new Set(webImports)).toEqual(new Set(['server/src/domain/contract.ts']));
+  });
 });
