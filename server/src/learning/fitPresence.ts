@@ -1,14 +1,18 @@
 /**
- * Fits the presence row of the aerial head (a logistic regression over the per-cell features) to labelled cell
- * groups, starting from the shipped row and pulled towards it:
+ * Fits the presence row of the aerial head (a logistic regression over the per-cell features) to labelled groups of
+ * cells, starting from the shipped row and pulled towards it. A site is kept when its BEST cell reaches the score, so
+ * the loss is on each group's best cell, smoothed: Z = τ·log Σ exp(z_i/τ) over the group's cell logits z_i = w·x_i + b
+ * (a soft maximum, τ = 0.5 logit), and
  *
- *   minimise  Σ_groups Σ_cells s·logloss(y, σ(w·x + b))  +  λ/2 · (Σ_k σ_k² (w_k − w0_k)² + (b − b0)²)
+ *   minimise  Σ_groups s_g · logloss(y_g, σ(Z_g − c))  +  λ/2 · (Σ_k σ_k² (w_k − w0_k)² + (b − b0)²)
  *
- * Every group (a site, a frame's background sample) weighs 1 in all, shared by its cells, and the two classes are
- * balanced, so a site with many cells or a frame full of lawn does not outvote the rest. The pull is measured per
- * standard deviation σ_k of each feature: λ = 1 costs as much as one misjudged site for moving a feature's
- * contribution by one logit per σ. With no data the answer is the shipped row. Newton's method with a backtracking
- * line search (33 unknowns: the Hessian is tiny); converges in a handful of iterations.
+ * with c the logit of the score a site must reach (thresholds.minScore): the fit learns on which side of the
+ * operating point each site falls, not a probability around 0.5 that the threshold would then misread. A confirmed
+ * plot needs one convincing cell; a rejected look-alike or a frame's background must have none. Every group
+ * (a site, a frame's background sample) weighs 1, and the two classes are balanced, so a large site or a frame full
+ * of lawn does not outvote the rest. The pull is measured per standard deviation σ_k of each feature: λ = 1 costs as
+ * much as one misjudged site for moving a feature's contribution by one logit per σ. With no data the answer is the
+ * shipped row. Gauss–Newton steps (33 unknowns: the matrix is tiny) with a backtracking line search.
  */
 import type { CellGroup } from './cells.js';
 
@@ -20,6 +24,8 @@ export interface PresenceRow {
 export interface FitOptions {
   /** strength of the pull towards the start row, in groups (default 1) */
   lambda?: number;
+  /** logit of the score a group's best cell must reach to count as found (default 0: presence 0.5) */
+  offset?: number;
   maxIterations?: number;
   /** after each iteration; may await (the fit yields to the event loop there) */
   onIteration?: (i: number, maxIterations: number, objective: number) => void | Promise<void>;
@@ -34,10 +40,13 @@ export interface FitResult extends PresenceRow {
 }
 
 export const DEFAULT_LAMBDA = 1;
-const MAX_ITERATIONS = 30;
+const MAX_ITERATIONS = 50;
+/** softness of the maximum over a group's cells, in logits */
+const TAU = 0.5;
 
 export async function fitPresence(groups: CellGroup[], channels: number, start: PresenceRow, opts: FitOptions = {}): Promise<FitResult> {
   const lambda = opts.lambda ?? DEFAULT_LAMBDA;
+  const offset = opts.offset ?? 0;
   const maxIterations = opts.maxIterations ?? MAX_ITERATIONS;
   const d = channels + 1;
   const theta0 = Float64Array.from([...start.weights, start.bias]);
@@ -54,13 +63,33 @@ export async function fitPresence(groups: CellGroup[], channels: number, start: 
   for (let k = 0; k < channels; k++) prior[k] = lambda * scale[k] * scale[k];
   prior[channels] = lambda;
 
+  /** the group's soft-maximum logit Z and (into v) its gradient Σ a_i x̃_i, a = softmax(z/τ) */
+  const z = new Float64Array(Math.max(1, ...used.map((g) => g.count)));
+  const pooled = (theta: Float64Array, grp: CellGroup, v: Float64Array | null): number => {
+    let top = -Infinity;
+    for (let i = 0; i < grp.count; i++) {
+      z[i] = dot(theta, grp.cells, i * channels, channels);
+      if (z[i] > top) top = z[i];
+    }
+    let sum = 0;
+    for (let i = 0; i < grp.count; i++) sum += Math.exp((z[i] - top) / TAU);
+    if (v) {
+      v.fill(0);
+      for (let i = 0; i < grp.count; i++) {
+        const a = Math.exp((z[i] - top) / TAU) / sum;
+        const o = i * channels;
+        for (let k = 0; k < channels; k++) v[k] += a * grp.cells[o + k];
+        v[channels] += a;
+      }
+    }
+    return top + TAU * Math.log(sum);
+  };
+  // log(1 + e^Z) − y Z, computed without overflow
+  const loss = (Z: number, y: number) => (Z > 0 ? Z + Math.log1p(Math.exp(-Z)) : Math.log1p(Math.exp(Z))) - y * Z;
+
   const objective = (theta: Float64Array) => {
     let f = 0;
-    forEachCell(used, channels, classScale, (x, o, y, s) => {
-      const z = dot(theta, x, o, channels);
-      // log(1 + e^z) − y z, computed without overflow
-      f += s * ((z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z))) - y * z);
-    });
+    for (const grp of used) f += classScale(grp.label) * loss(pooled(theta, grp, null) - offset, grp.label);
     for (let k = 0; k < d; k++) f += 0.5 * prior[k] * (theta[k] - theta0[k]) ** 2;
     return f;
   };
@@ -71,26 +100,23 @@ export async function fitPresence(groups: CellGroup[], channels: number, start: 
   let converged = false;
   const g = new Float64Array(d);
   const H = new Float64Array(d * d);
-  const xi = new Float64Array(d);
+  const v = new Float64Array(d);
   while (iterations < maxIterations) {
     iterations++;
     g.fill(0);
     H.fill(0);
-    forEachCell(used, channels, classScale, (x, o, y, s) => {
-      const z = dot(theta, x, o, channels);
-      const p = 1 / (1 + Math.exp(-z));
-      const r = s * (p - y);
+    for (const grp of used) {
+      const s = classScale(grp.label);
+      const p = 1 / (1 + Math.exp(-(pooled(theta, grp, v) - offset)));
+      const r = s * (p - grp.label);
       const c = s * p * (1 - p);
-      for (let k = 0; k < channels; k++) xi[k] = x[o + k];
-      xi[channels] = 1;
       for (let a = 0; a < d; a++) {
-        const va = xi[a];
-        g[a] += r * va;
-        const ca = c * va;
+        g[a] += r * v[a];
+        const ca = c * v[a];
         const row = a * d;
-        for (let b = a; b < d; b++) H[row + b] += ca * xi[b];
+        for (let b = a; b < d; b++) H[row + b] += ca * v[b];
       }
-    });
+    }
     for (let a = 0; a < d; a++) {
       g[a] += prior[a] * (theta[a] - theta0[a]);
       H[a * d + a] += prior[a];
@@ -101,12 +127,12 @@ export async function fitPresence(groups: CellGroup[], channels: number, start: 
     let next = theta;
     let fNext = f;
     while (t > 1e-6) {
-      next = theta.map((v, k) => v - t * step[k]);
+      next = theta.map((val, k) => val - t * step[k]);
       fNext = objective(next);
       if (fNext <= f) break;
       t /= 2;
     }
-    const moved = Math.max(...step.map((v) => Math.abs(v * t)));
+    const moved = Math.max(...step.map((val) => Math.abs(val * t)));
     const gained = f - fNext;
     if (fNext <= f) {
       theta = next;
@@ -125,13 +151,6 @@ function dot(theta: Float64Array, x: Float32Array, o: number, channels: number):
   let z = theta[channels];
   for (let k = 0; k < channels; k++) z += theta[k] * x[o + k];
   return z;
-}
-
-function forEachCell(groups: CellGroup[], channels: number, classScale: (l: 0 | 1) => number, fn: (x: Float32Array, offset: number, y: number, weight: number) => void): void {
-  for (const grp of groups) {
-    const s = classScale(grp.label) / grp.count;
-    for (let i = 0; i < grp.count; i++) fn(grp.cells, i * channels, grp.label, s);
-  }
 }
 
 /** Standard deviation of each feature over all cells (floored, so a constant feature is still held in place). */

@@ -74,8 +74,10 @@ export async function retrainAerialHead(o: RetrainOptions): Promise<ModelVersion
 
   const lambda = o.lambda ?? DEFAULT_LAMBDA;
   const shipped = manifest.head;
+  const minScore = Math.min(0.999, Math.max(0.001, manifest.thresholds.minScore));
   const fit = await fitPresence(trainGroups, manifest.featureChannels, { weights: shipped.weights[0], bias: shipped.bias[0] }, {
     lambda,
+    offset: Math.log(minScore / (1 - minScore)),
     onIteration: async (i, max, objective) => {
       progress({ phase: 'fitting', fraction: 0.2 + 0.6 * (i / max), message: `iteration ${i}, objective ${objective.toFixed(4)}` });
       await yieldToEventLoop();
