@@ -1,5 +1,5 @@
-import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { fromCallerDir, runCli, UsageError } from './common.js';
 import { Classifier, DEFAULT_TOP_K, type Classification } from '../model/classifier.js';
 
 const USAGE = `usage: npm run -s classify -- [--json] [--top K] [--model <manifest.json>] <image...>
@@ -8,8 +8,6 @@ Classifies close-up photos with the poppy model. One line per image:
   text:   <file>\\t<POPPY|uncertain|not poppy>\\tpoppy=<score>\\t<label> <score>, ...
   --json: {"file", "poppy", "isPoppy", "top": [{"label", "score"}]}   (bad file: {"file", "error"})
 Exit status: 0 when at least one image was classified, 1 when every image failed, 2 on wrong usage.`;
-
-class UsageError extends Error {}
 
 interface Options {
   json: boolean;
@@ -42,11 +40,6 @@ function parseOptions(argv: string[]): Options | 'help' {
   return { json: values.json ?? false, topK, manifestPath: values.model && fromCallerDir(values.model), files: positionals };
 }
 
-/** `npm run` starts scripts in the repository root; relative paths are meant from where the user typed the command. */
-function fromCallerDir(p: string): string {
-  return path.resolve(process.env.INIT_CWD ?? process.cwd(), p);
-}
-
 function verdict(c: Classification, uncertainLow: number): string {
   if (c.isPoppy) return 'POPPY';
   return c.poppy >= uncertainLow ? 'uncertain' : 'not poppy';
@@ -59,19 +52,7 @@ function textLine(file: string, c: Classification, uncertainLow: number): string
 
 const round = (x: number) => Math.round(x * 1e6) / 1e6;
 
-async function main(argv: string[]): Promise<number> {
-  let opts: Options | 'help';
-  try {
-    opts = parseOptions(argv);
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    process.stderr.write(`classify: ${err.message}\n${USAGE}\n`);
-    return 2;
-  }
-  if (opts === 'help') {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
+async function run(opts: Exclude<ReturnType<typeof parseOptions>, 'help'>): Promise<number> {
 
   const classifier = await Classifier.load({ manifestPath: opts.manifestPath });
   const uncertainLow = classifier.manifest.thresholds.closeupUncertainLow;
@@ -99,12 +80,4 @@ async function main(argv: string[]): Promise<number> {
   return failed === opts.files.length ? 1 : 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    process.stderr.write(`classify: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = 1;
-  },
-);
+runCli('classify', USAGE, () => parseOptions(process.argv.slice(2)), run);

@@ -1,5 +1,5 @@
-import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { fromCallerDir, runCli, UsageError } from './common.js';
 import { AerialModel } from '../model/aerialModel.js';
 import type { FlightOverrides } from '../pipeline/camera.js';
 import { detectFrame, type FrameResult } from '../pipeline/detectFrame.js';
@@ -15,8 +15,6 @@ per frame:
 --altitude, --ground-elevation, --sensor-width: what a flight would give when the frames lack it.
 Heads are estimated from visible flowers: count on site. Exit status: 0 when at least one frame was read, 1 when
 every frame failed, 2 on wrong usage.`;
-
-class UsageError extends Error {}
 
 function positiveNumber(name: string, v: string | undefined): number | null {
   if (v === undefined) return null;
@@ -56,11 +54,6 @@ function parseOptions(argv: string[]) {
   return { json: values.json ?? false, overrides, manifestPath: values.model && fromCallerDir(values.model), files: positionals };
 }
 
-/** `npm run` starts scripts in the repository root; relative paths are meant from where the user typed the command. */
-function fromCallerDir(p: string): string {
-  return path.resolve(process.env.INIT_CWD ?? process.cwd(), p);
-}
-
 const round = (x: number | null, d = 7) => (x === null ? null : Number(x.toFixed(d)));
 
 function jsonLine(file: string, r: FrameResult): string {
@@ -92,19 +85,7 @@ function textLine(file: string, r: FrameResult): string {
   return `${file}\t${r.detections.length} plot${r.detections.length === 1 ? '' : 's'}${plots.length ? `\t${plots.join('\t')}` : ''}${note}`;
 }
 
-async function main(argv: string[]): Promise<number> {
-  let opts: ReturnType<typeof parseOptions>;
-  try {
-    opts = parseOptions(argv);
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    process.stderr.write(`detect: ${err.message}\n${USAGE}\n`);
-    return 2;
-  }
-  if (opts === 'help') {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
+async function run(opts: Exclude<ReturnType<typeof parseOptions>, 'help'>): Promise<number> {
   const model = await AerialModel.load({ manifestPath: opts.manifestPath });
   let failed = 0;
   for (const file of opts.files) {
@@ -120,12 +101,4 @@ async function main(argv: string[]): Promise<number> {
   return failed === opts.files.length ? 1 : 0;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    process.stderr.write(`detect: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = 1;
-  },
-);
+runCli('detect', USAGE, () => parseOptions(process.argv.slice(2)), run);
