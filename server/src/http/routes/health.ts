@@ -1,9 +1,12 @@
 import express, { type Router } from 'express';
 import type { AppDeps } from '../../appDeps.js';
 import { BASEMAP_PMTILES_PATH } from './basemap.js';
+import { loadAerialManifest } from '../../model/aerialManifest.js';
 
 export function healthRouter({ model, config, store }: AppDeps): Router {
   const router = express.Router();
+  // the aerial model's labels (what drone detections name) join the classifier's, so the web names both
+  const aerialLabels = aerialLabelsOf(config.aerialModelPath);
   // anonymous callers (monitoring, load balancers) learn that it is up and which model; the work queue is for users
   router.get('/health', (req, res) => {
     const answer = { ok: true, model: model ? { name: model.name, version: model.version } : null };
@@ -24,7 +27,7 @@ export function healthRouter({ model, config, store }: AppDeps): Router {
         ? {
             name: model.name,
             version: model.version,
-            labels: model.labels,
+            labels: [...model.labels, ...aerialLabels],
             thresholds: model.thresholds,
             groundResolutionCmPerPx: model.drone.groundResolutionCmPerPx,
           }
@@ -33,4 +36,12 @@ export function healthRouter({ model, config, store }: AppDeps): Router {
     });
   });
   return router;
+}
+
+function aerialLabelsOf(manifestPath: string | undefined) {
+  try {
+    return loadAerialManifest(manifestPath).labels.map((l) => ({ ...l, group: l.id.startsWith('poppy') ? ('poppy' as const) : ('other' as const), kind: 'drone' as const }));
+  } catch {
+    return []; // no aerial model installed: frames stay queued, and main says so
+  }
 }
