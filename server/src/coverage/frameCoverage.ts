@@ -1,7 +1,7 @@
 // What a frame could see: height above ground, ground resolution, area covered, and whether it was placed precisely.
 // Read from the camera facts the pipeline stored with each processed frame (images.camera, images.footprint).
 import type { GeoJsonPolygon, ImageRecord } from '../store/types.js';
-import type { FrameCoverage } from '../domain/contract.js';
+import type { FlightCoverage, FrameCoverage } from '../domain/contract.js';
 
 /** The fields of the pipeline's CameraResult this module reads (images.camera JSON). */
 interface StoredCamera {
@@ -17,7 +17,7 @@ interface StoredCamera {
   focalLengthMm?: number | null;
 }
 
-export type { FrameCoverage } from '../domain/contract.js';
+export type { FlightCoverage, FrameCoverage } from '../domain/contract.js';
 
 function reasonCode(reason: string | null, status: string, located: boolean | null): string | null {
   if (!reason) return null;
@@ -71,20 +71,6 @@ export function frameCoverage(image: Pick<ImageRecord, 'camera' | 'footprint' | 
   };
 }
 
-export interface FlightCoverage {
-  frames: number;
-  processed: number;
-  precise: number;
-  imprecise: number;
-  unlocated: number;
-  /** median over the frames that know it */
-  heightAboveGroundM: number | null;
-  gsdCmPerPx: number | null;
-  /** coarsest ground resolution among the frames (the worst the model saw) */
-  maxGsdCmPerPx: number | null;
-  /** sum of the precisely placed footprints (overlap counted once per frame) */
-  areaHa: number;
-}
 
 function median(values: number[]): number | null {
   if (values.length === 0) return null;

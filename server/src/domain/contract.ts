@@ -82,9 +82,11 @@ export interface DetectionImage {
   footprint: GeoJsonPolygon | null;
 }
 
-export interface SiteDetection {
+/** A detection as stored (store/types.ts re-exports it): one plot or snap seen in one image. */
+export interface Detection {
   id: number;
   imageId: number;
+  /** null for a phone snap */
   flightId: number | null;
   siteId: number | null;
   box: { x: number; y: number; w: number; h: number };
@@ -97,9 +99,13 @@ export interface SiteDetection {
   status: SiteStatus;
   seenAt: string | null;
   createdAt: string;
+  /** aerial plots: ground area, estimated visible flower heads, outline on the ground */
   areaM2: number | null;
   estimatedHeads: number | null;
   outline: GeoJsonPolygon | null;
+}
+
+export interface SiteDetection extends Detection {
   image: DetectionImage | null;
   /** versioned by the server: a reprocessed flight's new detection may get a deleted one's id */
   cropUrl: string;
@@ -173,6 +179,22 @@ export interface FrameCoverage {
   reason: string | null;
   /** the kind of reason, stable for translation: unlocated, oblique, unknown_attitude, unscaled, failed, not_placed */
   reasonCode: string | null;
+}
+
+/** What a whole flight could see (server/src/coverage/flightCoverage). */
+export interface FlightCoverage {
+  frames: number;
+  processed: number;
+  precise: number;
+  imprecise: number;
+  unlocated: number;
+  /** median over the frames that know it */
+  heightAboveGroundM: number | null;
+  gsdCmPerPx: number | null;
+  /** coarsest ground resolution among the frames (the worst the model saw) */
+  maxGsdCmPerPx: number | null;
+  /** sum of the precisely placed footprints (overlap counted once per frame) */
+  areaHa: number;
 }
 
 /** GET /api/flights/:id/images (each of `images`) */

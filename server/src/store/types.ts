@@ -1,6 +1,7 @@
 import type { FlightStatus, GeoJsonPolygon, ImageStatus, LabelScore, SiteSource, SiteStatus } from '../domain/vocabulary.js';
 
 export type { FlightStatus, GeoJsonPolygon, ImageStatus, JobStatus, LabelScore, SiteSource, SiteStatus } from '../domain/vocabulary.js';
+export type { Detection } from '../domain/contract.js';
 
 /** Who did something; the auth middleware's req.user reduced to what the store records. */
 export interface Actor {
@@ -39,28 +40,6 @@ export interface ImageRecord {
   timings: Record<string, number> | null;
   modelVersion: string | null;
   detections?: number;
-}
-
-export interface Detection {
-  id: number;
-  imageId: number;
-  /** null for a phone snap */
-  flightId: number | null;
-  siteId: number | null;
-  box: { x: number; y: number; w: number; h: number };
-  score: number;
-  lat: number | null;
-  lon: number | null;
-  errorRadiusM: number | null;
-  top: LabelScore[];
-  modelVersion: string;
-  status: SiteStatus;
-  seenAt: string | null;
-  createdAt: string;
-  /** aerial plots: ground area, estimated visible flower heads, outline on the ground */
-  areaM2: number | null;
-  estimatedHeads: number | null;
-  outline: GeoJsonPolygon | null;
 }
 
 export interface Site {

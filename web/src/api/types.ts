@@ -4,6 +4,8 @@ import type { Flight, LabelScore, SiteProperties, SiteStatus } from '../../../se
 
 export type {
   Flight,
+  FlightCoverage,
+  FrameCoverage,
   FrameSummary,
   LabelScore,
   SiteCollection,

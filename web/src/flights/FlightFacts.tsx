@@ -1,32 +1,12 @@
 import { useState, type FormEvent } from 'react';
 import { api } from '../api/client.js';
-import type { Flight, Id } from '../api/types.js';
+import type { Flight, FlightCoverage, FrameCoverage, Id } from '../api/types.js';
+
+export type { FlightCoverage, FrameCoverage };
 import { errorOf } from '../i18n/errors.js';
 import { t } from '../i18n/index.js';
 import { useLang } from '../i18n/useLang.js';
 import { visibilityText, type Visibility } from './visibilityText.js';
-
-export interface FrameCoverage {
-  heightAboveGroundM: number | null;
-  gsdCmPerPx: number | null;
-  areaHa: number | null;
-  offNadirDeg: number | null;
-  precise: boolean;
-  reason: string | null;
-  reasonCode?: string | null;
-}
-
-export interface FlightCoverage {
-  frames: number;
-  processed: number;
-  precise: number;
-  imprecise: number;
-  unlocated: number;
-  heightAboveGroundM: number | null;
-  gsdCmPerPx: number | null;
-  maxGsdCmPerPx: number | null;
-  areaHa: number;
-}
 
 export interface FrameRow {
   id: Id;
