@@ -3,7 +3,7 @@ import type { AerialThresholds } from '../model/aerialManifest.js';
 import { findBlobs, type Blob } from './blobs.js';
 import { petalCounts } from './colourGate.js';
 import { frameFootprint, locatePixel } from './groundPosition.js';
-import type { CellMaps, DenseModel, Window } from './denseModel.js';
+import { planWindows, type CellMaps, type DenseModel, type Window } from './denseModel.js';
 import { readMetadata, type FrameMetadata } from './metadata.js';
 import { resampleFrame } from './resample.js';
 import type { LabelScore } from '../domain/vocabulary.js';
@@ -110,7 +110,7 @@ export async function detectFrame(input: string | Buffer, overrides: FlightOverr
   const frame = await resampleFrame(input, size.width, size.height);
   const t2 = now();
 
-  const gate = opts.colourGate === false ? () => true : colourGate(frame);
+  const gate = opts.colourGate === false ? () => true : colourGate(frame, manifest.stride);
   const t3 = now();
   const maps = await model.infer(frame, gate);
   const t4 = now();
@@ -159,14 +159,15 @@ export function detectionsFromMaps(
   return { blobs, detections: blobs.map((b) => locate(b, g.camera, toStored, cellAreaM2, maps)) };
 }
 
-/** Gate on the petal-coloured pixel count of each window's input (one pass over the frame, integral image). */
-function colourGate(frame: { data: Buffer; width: number; height: number }): (w: Window) => boolean {
-  const cache = new Map<string, boolean>();
-  return (w) => {
-    const key = `${w.input.x},${w.input.y}`;
-    if (!cache.has(key)) cache.set(key, petalCounts(frame.data, frame.width, frame.height, [w.input])[0] >= GATE_MIN_PIXELS_PER_WINDOW);
-    return cache.get(key)!;
-  };
+/**
+ * Gate on the petal-coloured pixel count of each window's input, all windows counted in one pass over the frame
+ * (petalCounts builds one integral image), before the model runs.
+ */
+function colourGate(frame: { data: Buffer; width: number; height: number }, stride: number): (w: Window) => boolean {
+  const windows = planWindows(frame.width, frame.height, stride);
+  const counts = petalCounts(frame.data, frame.width, frame.height, windows.map((w) => w.input));
+  const pass = new Map(windows.map((w, i) => [`${w.input.x},${w.input.y}`, counts[i] >= GATE_MIN_PIXELS_PER_WINDOW]));
+  return (w) => pass.get(`${w.input.x},${w.input.y}`) ?? true;
 }
 
 function locate(b: Blob, camera: CameraResult, toStored: (p: [number, number]) => [number, number], cellAreaM2: number, maps: CellMaps): AerialDetection {
