@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // `npm start`: build the web app only when its sources are newer than the last build, then serve.
+// `npm run worker`: the same with POPPY_ROLE=worker (frame processing only; no HTTP).
 import { spawnSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -23,8 +24,10 @@ const sourcesTime = Math.max(
   newestMtime(path.join(webDir, 'src')),
   ...['index.html', 'snap.html', 'vite.config.ts'].map((f) => (fs.existsSync(path.join(webDir, f)) ? fs.statSync(path.join(webDir, f)).mtimeMs : 0)),
 );
+// `npm run worker` (POPPY_ROLE=worker) serves no pages: nothing to build
+const servesPages = (process.env.POPPY_ROLE ?? 'all') !== 'worker';
 // POPPY_SKIP_WEB_BUILD=1: serve whatever web/dist holds (a deployment that ships a built app, or none: pages answer 503)
-if (process.env.POPPY_SKIP_WEB_BUILD !== '1' && (!fs.existsSync(distIndex) || fs.statSync(distIndex).mtimeMs < sourcesTime)) {
+if (servesPages && process.env.POPPY_SKIP_WEB_BUILD !== '1' && (!fs.existsSync(distIndex) || fs.statSync(distIndex).mtimeMs < sourcesTime)) {
   console.log('[start] building the web app…');
   const b = spawnSync('npm', ['run', '-s', 'build'], { cwd: root, stdio: 'inherit' });
   if (b.status !== 0) process.exit(b.status ?? 1);

@@ -66,7 +66,7 @@ const ms = (x: number) => `${x.toFixed(1)} ms`;
 async function main(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'poppy-bench-snap-'));
   const config = loadConfig({ ...process.env, POPPY_DATA_DIR: dataDir, POPPY_DEMO: '0', POPPY_BOOTSTRAP_TOKEN: TOKEN, POPPY_LOG_LEVEL: 'silent' });
-  const store = openStore({ dataDir });
+  const store = await openStore({ dataDir });
   const classifier = await Classifier.load({ manifestPath: config.modelPath, threads: config.ortThreads });
   const { bytes, source } = await phonePhoto(4000, 3000);
   const meta = await sharp(bytes).metadata();
@@ -163,7 +163,7 @@ async function main(): Promise<void> {
   console.log(`goal ≤ ${GOAL_MS} ms server time for 12 MP: ${p95 <= GOAL_MS ? 'MET' : 'NOT MET'} (server p95 ${ms(p95)})`);
 
   await classifier.dispose();
-  store.close();
+  await store.close();
   fs.rmSync(dataDir, { recursive: true, force: true });
 }
 

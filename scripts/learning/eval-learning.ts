@@ -81,31 +81,31 @@ async function scanFlight(dir: string, model: AerialModel): Promise<LocatedDetec
 /** Flight A the way the server takes it: ingest, the worker pool running detectFrame, sites with stored features. */
 async function processThroughServer(store: Store, dir: string, model: AerialModel): Promise<number> {
   const events = new JobEvents();
-  const flight = store.flights.create({ name: 'Flight A (eval:learning)', createdBy: 'eval' });
+  const flight = await store.flights.create({ name: 'Flight A (eval:learning)', createdBy: 'eval' });
   for (const f of frames(dir)) {
     const r = await ingestPath(store, events, f, { flightId: flight.id, uploadedBy: 'eval' });
     if (!('accepted' in r)) throw new Error(`${f} refused: ${r.rejected.error}`);
   }
   const pool = new WorkerPool({ store, events, logger: createLogger({ level: 'silent' }), concurrency: 1, idlePollMs: 100, process: (file, overrides) => detectFrame(file, overrides, model) });
-  pool.start();
+  await pool.start();
   for (;;) {
-    const imgs = store.images.listByFlight(flight.id);
+    const imgs = await store.images.listByFlight(flight.id);
     if (imgs.every((i) => i.status === 'done' || i.status === 'failed')) break;
     await new Promise((r) => setTimeout(r, 200));
   }
   await pool.stop();
-  const failed = store.images.listByFlight(flight.id).filter((i) => i.status === 'failed');
+  const failed = (await store.images.listByFlight(flight.id)).filter((i) => i.status === 'failed');
   if (failed.length) throw new Error(`flight A frames failed: ${failed.map((i) => `${i.name}: ${i.error}`).join('; ')}`);
   return flight.id;
 }
 
 /** The reviewer: sites on a planted poppy plot are confirmed, every other site is rejected. */
-function review(store: Store, dir: string, flightId: number) {
+async function review(store: Store, dir: string, flightId: number) {
   const truth = demoTruthPlots(dir).filter((p) => p.kind === 'poppy');
   const tally = { confirmed: 0, rejected: 0 };
-  for (const s of store.sites.list({ flight: flightId })) {
+  for (const s of await store.sites.list({ flight: flightId })) {
     const poppy = truth.some((p) => insideRing(p.outline, s) || distanceM(s, p) <= p.radiusM + SITE_MARGIN_M);
-    const r = store.sites.review(s.id, { decision: poppy ? 'confirmed' : 'rejected', baseVersion: s.version, actor: REVIEWER });
+    const r = await store.sites.review(s.id, { decision: poppy ? 'confirmed' : 'rejected', baseVersion: s.version, actor: REVIEWER });
     if (r.kind !== 'ok') throw new Error(`review of site ${s.id} failed: ${r.kind}`);
     tally[poppy ? 'confirmed' : 'rejected']++;
   }
@@ -125,15 +125,15 @@ async function main() {
   if (seedA === seedB) throw new Error(`--seed-b ${seedB} is the demo's own seed: flight B must be another render`);
 
   const dataDir = fs.mkdtempSync(path.join(cache, 'store-'));
-  const store = openStore({ dataDir });
+  const store = await openStore({ dataDir });
   try {
     const model = await AerialModel.load({ threads: 2 });
     const manifest = model.manifest;
     const shipped = model.head;
     const t0 = performance.now();
     const flightA = await processThroughServer(store, dirA, model);
-    const sitesA = store.sites.list({ flight: flightA });
-    const tally = review(store, dirA, flightA);
+    const sitesA = await store.sites.list({ flight: flightA });
+    const tally = await review(store, dirA, flightA);
     console.log(`flight A: ${frames(dirA).length} frames, ${sitesA.length} sites → reviewer confirmed ${tally.confirmed}, rejected ${tally.rejected} (${((performance.now() - t0) / 1000).toFixed(0)} s)`);
 
     const beforeB = score(dirB, await scanFlight(dirB, model));
@@ -149,7 +149,7 @@ async function main() {
     const t1 = performance.now();
     const rec = await retrainAerialHead({ store, manifest, actor: REVIEWER });
     const retrainS = (performance.now() - t1) / 1000;
-    const promoted = promoteVersion(store, manifest, rec.version, REVIEWER);
+    const promoted = await promoteVersion(store, manifest, rec.version, REVIEWER);
     console.log(`retrained ${rec.version} in ${retrainS.toFixed(2)} s; promoted (pending sites re-scored: ${promoted.rescored.sites})`);
     console.log(formatReport(rec.version, rec.report as VersionReport));
 
@@ -174,7 +174,7 @@ async function main() {
       fs.writeFileSync(values.json, `${JSON.stringify({ date: new Date().toISOString(), model: manifest.sha256, seedA, seedB, version: rec.version, retrainSeconds: retrainS, reviewed: tally, report: rec.report, summary: rec.summary, before: { A: beforeA, B: beforeB }, after: { A: afterA, B: afterB }, goals: { falseSiteDrop: drop, falseSiteDropMet: dropMet, recallB: afterB.recall, recallMet } }, null, 1)}\n`);
     }
   } finally {
-    store.close();
+    await store.close();
     if (values.keep) console.log(`store kept: POPPY_DATA_DIR=${dataDir}`);
     else fs.rmSync(dataDir, { recursive: true, force: true });
   }

@@ -80,7 +80,7 @@ export function createApp(deps: AppDeps): Express {
   });
   app.use('/api', authenticate({ store: deps.store, bootstrapToken: deps.config.bootstrapToken }));
   app.use('/api', requestLog(deps.logger));
-  app.use('/api', auditTrail(deps.store));
+  app.use('/api', auditTrail(deps.store, deps.logger));
   for (const makeRouter of API_ROUTERS) app.use('/api', makeRouter(deps));
   app.use('/api', apiNotFound);
   app.use(webRouter(deps.config));

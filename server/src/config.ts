@@ -52,6 +52,16 @@ const EnvSchema = z.object({
   /** snap photos (held in memory while judged) received at once; more answer 503 and the phone's outbox retries */
   POPPY_MAX_CONCURRENT_SNAPS: positiveInt(4),
   POPPY_SHARED_DIR: z.string().default('../shared'),
+  /** postgres://user:password@host:5432/db — the shared store and job queue of several machines; unset = SQLite in the data dir */
+  POPPY_DATABASE_URL: z.preprocess(emptyAsUndefined, z.string().regex(/^postgres(ql)?:\/\//, 'must start with postgres://').optional()),
+  /** a PostgreSQL schema of its own (several installations in one database; tests) */
+  POPPY_DATABASE_SCHEMA: z.preprocess(emptyAsUndefined, z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'lower-case letters, digits and _').optional()),
+  /** originals, derived images and retrained models: a volume every machine mounts; default the data dir */
+  POPPY_BLOB_DIR: z.preprocess(emptyAsUndefined, z.string().optional()),
+  /** all = HTTP and frame processing in one process (the default); api = HTTP only; worker = frame processing only */
+  POPPY_ROLE: z.preprocess(emptyAsUndefined, z.enum(['all', 'api', 'worker']).default('all')),
+  /** a frame claimed by a worker that stops renewing its lease (killed, cut off) goes to another after this long */
+  POPPY_LEASE_S: z.coerce.number().min(2).max(3600).default(60),
   POPPY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -82,6 +92,11 @@ export interface Config {
   maxConcurrentHashes: number;
   maxConcurrentSnaps: number;
   sharedDir: string;
+  databaseUrl: string | null;
+  databaseSchema: string | undefined;
+  blobDir: string | null;
+  role: 'all' | 'api' | 'worker';
+  leaseMs: number;
   logLevel: string;
   cjkFont: string | undefined;
   webDist: string;
@@ -121,6 +136,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxConcurrentHashes: e.POPPY_MAX_CONCURRENT_HASHES,
     maxConcurrentSnaps: e.POPPY_MAX_CONCURRENT_SNAPS,
     sharedDir: path.resolve(e.POPPY_SHARED_DIR),
+    databaseUrl: e.POPPY_DATABASE_URL ?? null,
+    databaseSchema: e.POPPY_DATABASE_SCHEMA,
+    blobDir: e.POPPY_BLOB_DIR ? path.resolve(e.POPPY_BLOB_DIR) : null,
+    role: e.POPPY_ROLE,
+    leaseMs: e.POPPY_LEASE_S * 1000,
     logLevel: e.POPPY_LOG_LEVEL,
     cjkFont: e.POPPY_CJK_FONT,
     webDist: path.join(REPO_ROOT, 'web', 'dist'),

@@ -6,13 +6,14 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
 import { loadConfig, type Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
-import { isFreshDataDir, openStore, type Store } from './store/index.js';
+import { isFreshInstallation, openStore, type Store } from './store/index.js';
 import { Classifier } from './model/classifier.js';
 import { AerialModel } from './model/aerialModel.js';
 import { defaultAerialManifestPath, type AerialHead } from './model/aerialManifest.js';
 import { AerialModels } from './learning/aerialModels.js';
 import { detectFrame } from './pipeline/detectFrame.js';
 import { JobEvents } from './jobs/events.js';
+import { bridgeJobEvents, type PgEventsBridge } from './jobs/pgEvents.js';
 import { WorkerPool, type FrameProcessor } from './jobs/worker.js';
 import { ThreadedFrameProcessor } from './jobs/threadedProcessor.js';
 import { ingestPath } from './jobs/ingest.js';
@@ -28,7 +29,7 @@ const FRAME_FILE = /\.(jpe?g|png|tiff?|webp)$/i;
 
 /** Creates the demo flight and feeds samples/demo-flight through the normal ingest path (once per data dir). */
 async function loadDemoFlight(store: Store, events: JobEvents, config: Config, logger: Logger): Promise<void> {
-  if (store.flights.list().some((f) => f.isDemo)) return;
+  if ((await store.flights.list()).some((f) => f.isDemo)) return;
   if (!fs.existsSync(config.samplesDir)) {
     logger.warn({ dir: config.samplesDir }, 'no demo flight frames (run npm run samples); the demo starts without a flight');
     return;
@@ -41,7 +42,7 @@ async function loadDemoFlight(store: Store, events: JobEvents, config: Config, l
     logger.warn({ dir: config.samplesDir }, 'the demo flight folder has no frames');
     return;
   }
-  const flight = store.flights.create({ name: DEMO_FLIGHT_NAME, isDemo: true, createdBy: 'demo' });
+  const flight = await store.flights.create({ name: DEMO_FLIGHT_NAME, isDemo: true, createdBy: 'demo' });
   let accepted = 0;
   for (const f of frames) {
     const r = await ingestPath(store, events, path.join(config.samplesDir, f), { flightId: flight.id, uploadedBy: 'demo' });
@@ -61,9 +62,9 @@ async function loadClassifier(config: Config, logger: Logger): Promise<Classifie
 }
 
 /** The promoted head, if any; a version that cannot be read (file gone, other network) falls back to the shipped one. */
-function promotedHead(models: AerialModels, logger: Logger): AerialHead | undefined {
+async function promotedHead(models: AerialModels, logger: Logger): Promise<AerialHead | undefined> {
   try {
-    return models.activeHead();
+    return await models.activeHead();
   } catch (err) {
     logger.error({ err: (err as Error).message }, 'the promoted aerial head cannot be used; frames are processed with the shipped head');
     return undefined;
@@ -103,23 +104,30 @@ async function mainThreadFrames(config: Config, logger: Logger, head: AerialHead
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel });
-  const fresh = isFreshDataDir(config.dataDir);
-  const demo = config.demo ?? fresh;
-  const store = openStore({ dataDir: config.dataDir });
-  // partial uploads of a previous process
+  const storeOptions = { dataDir: config.dataDir, databaseUrl: config.databaseUrl, databaseSchema: config.databaseSchema, blobDir: config.blobDir };
+  const fresh = await isFreshInstallation(storeOptions);
+  const demo = config.role !== 'worker' && (config.demo ?? fresh);
+  const store = await openStore(storeOptions);
+  // partial uploads of a previous process (this machine's own; never on the shared blob volume)
   fs.rmSync(path.join(store.dataDir, 'tmp'), { recursive: true, force: true });
+  const events = new JobEvents();
+  // several processes share the PostgreSQL store: progress and wake-ups cross between them
+  const bridge: PgEventsBridge | null = config.databaseUrl
+    ? await bridgeJobEvents(events, { url: config.databaseUrl, schema: config.databaseSchema, logger })
+    : null;
 
   // versions of the aerial head retrained from reviews: new frames are made with the promoted one
   const models = new AerialModels(store, { manifestPath: config.aerialModelPath });
-  const head = promotedHead(models, logger);
+  const processesFrames = config.role !== 'api';
+  const head = processesFrames ? await promotedHead(models, logger) : undefined;
   // the main-thread classifier (snaps) and the frame threads' sessions load in parallel
-  const [classifier, threads] = await Promise.all([loadClassifier(config, logger), startFrameThreads(config, logger, head)]);
+  const [classifier, threads] = await Promise.all([
+    config.role === 'worker' ? null : loadClassifier(config, logger),
+    processesFrames ? startFrameThreads(config, logger, head) : null,
+  ]);
   if (threads) models.applyHeadWith((h) => threads.setHead(h));
-  const events = new JobEvents();
-  const sse = new SseHub();
-  const app = createApp({ config, store, logger, model: classifier?.manifest ?? null, classifier, events, sse, models });
 
-  const frameProcessor: FrameProcessor | null = threads ? threads.process : await mainThreadFrames(config, logger, head, models);
+  const frameProcessor: FrameProcessor | null = !processesFrames ? null : threads ? threads.process : await mainThreadFrames(config, logger, head, models);
   const pool = frameProcessor
     ? new WorkerPool({
         store,
@@ -127,16 +135,48 @@ async function main(): Promise<void> {
         logger,
         concurrency: config.workers,
         process: frameProcessor,
-        onFrameDone: (image, detections) => precomputeDerived(store.paths.derived, store.paths.originals, image.sha256, detections),
+        leaseMs: config.leaseMs,
+        soleWorker: config.role === 'all' && store.dialect === 'sqlite',
+        // a head promoted through another process (API server, CLI) is picked up before the next frame
+        beforeFrame: () => models.followActiveHead(),
+        onFrameDone: (image, detections) => precomputeDerived(store.blobs.derived, store.blobs.originals, image.sha256, detections),
       })
     : null;
+
+  let stopping = false;
+  const stopWork = async () => {
+    await pool?.stop();
+    await threads?.close();
+    await bridge?.close();
+  };
+
+  if (config.role === 'worker') {
+    if (!pool) throw new Error('no aerial model could be loaded: a worker without one has nothing to do');
+    await pool.start();
+    logger.info({ role: 'worker', workers: config.workers, store: store.dialect, blobDir: store.blobs.root, model: head ? 'promoted head' : 'shipped head' }, 'worker started');
+    const shutdown = async (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      logger.info({ signal }, 'shutting down');
+      await stopWork();
+      await store.close();
+      logger.info('stopped');
+      process.exit(0);
+    };
+    for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(sig, () => void shutdown(sig));
+    if (process.send) process.on('disconnect', () => void shutdown('parent exited'));
+    return;
+  }
+
+  const sse = new SseHub();
+  const app = createApp({ config, store, logger, model: classifier?.manifest ?? null, classifier, events, sse, models });
 
   if (demo) {
     const users = await ensureDemoUsers(store, config.demoPassword);
     console.log(formatDemoUsers(users));
     await loadDemoFlight(store, events, config, logger);
   }
-  pool?.start();
+  await pool?.start();
 
   const tls = await loadTls(config, store.dataDir);
   const server = tls ? https.createServer({ cert: tls.cert, key: tls.key }, app) : http.createServer(app);
@@ -153,11 +193,10 @@ async function main(): Promise<void> {
     logger.info({ certFile: tls.certFile, source: tls.source, fingerprint256: tls.fingerprint256 }, 'https');
   }
   logger.info(
-    { port, host: config.host, protocol: tls ? 'https' : 'http', dataDir: config.dataDir, model: classifier ? modelVersionOf(classifier.manifest) : null, workers: pool ? config.workers : 0, demo },
+    { port, host: config.host, protocol: tls ? 'https' : 'http', role: config.role, store: store.dialect, dataDir: config.dataDir, model: classifier ? modelVersionOf(classifier.manifest) : null, workers: pool ? config.workers : 0, demo },
     'listening',
   );
 
-  let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
@@ -165,11 +204,10 @@ async function main(): Promise<void> {
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     sse.closeAll();
     server.closeIdleConnections();
-    await pool?.stop();
-    await threads?.close();
+    await stopWork();
     await Promise.race([closed, new Promise((r) => setTimeout(r, 5_000).unref())]);
     server.closeAllConnections();
-    store.close();
+    await store.close();
     logger.info('stopped');
     process.exit(0);
   };

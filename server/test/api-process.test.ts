@@ -47,7 +47,7 @@ describe.skipIf(!manifestPath)('processing frames with the real pipeline', () =>
         await new Promise((res) => setTimeout(res, 50));
       }
     })();
-    await waitFor(() => s.store.flights.get(id)!.images.pending === 0, 90_000, 'frames processed');
+    await waitFor(async () => (await s.store.flights.get(id))!.images.pending === 0, 90_000, 'frames processed');
     processing = false;
     await reader;
     latencies.sort((a, b) => a - b);
@@ -58,7 +58,7 @@ describe.skipIf(!manifestPath)('processing frames with the real pipeline', () =>
     );
     // inference runs off the event loop (onnxruntime and sharp threads): reads are not blocked for whole frames
     expect(p95).toBeLessThan(1000);
-    const flight = s.store.flights.get(id)!;
+    const flight = (await s.store.flights.get(id))!;
     expect(flight).toMatchObject({ status: 'done', images: { total: 2, processed: 2, failed: 0 } });
     const images = (await (await s.fetch(`/api/flights/${id}/images`)).json()) as { images: { located: boolean; timings: Record<string, number>; lat: number }[] };
     for (const img of images.images) {
@@ -68,7 +68,7 @@ describe.skipIf(!manifestPath)('processing frames with the real pipeline', () =>
     const fp = (await (await s.fetch(`/api/flights/${id}/footprints`)).json()) as { features: { properties: { kind: string } }[] };
     expect(fp.features.filter((x) => x.properties.kind === 'footprint')).toHaveLength(2);
     const dets = (await (await s.fetch(`/api/detections?flight=${id}&status=all`)).json()) as { features: { properties: { modelVersion: string; siteId: number } }[] };
-    const manifest = s.store.images.listByFlight(id)[0].modelVersion;
+    const manifest = (await s.store.images.listByFlight(id))[0].modelVersion;
     for (const d of dets.features) {
       expect(d.properties.modelVersion).toBe(manifest);
       expect(d.properties.siteId).not.toBeNull();

@@ -59,8 +59,8 @@ describe('sites, review and exports API', () => {
       body: uploadForm(frames.map((d, i) => ({ name: `DJI_000${i}.JPG`, data: d }))),
     });
     expect(up.status).toBe(202);
-    await waitFor(() => s.store.flights.get(flightId)!.status === 'done', 15_000, 'processing');
-    siteIds = s.store.sites.list({ flight: flightId }).map((x) => x.id);
+    await waitFor(async () => (await s.store.flights.get(flightId))!.status === 'done', 15_000, 'processing');
+    siteIds = (await s.store.sites.list({ flight: flightId })).map((x) => x.id);
   });
   afterAll(async () => s?.close());
 
@@ -108,7 +108,7 @@ describe('sites, review and exports API', () => {
     const confirmed = (await ok.json()) as { status: string; version: number; note: string; history: { before: string; after: string; username: string; note: string }[] };
     expect(confirmed).toMatchObject({ status: 'confirmed', version: 1, note: 'field team <b>visit</b>' });
     expect(confirmed.history).toEqual([expect.objectContaining({ before: 'pending', after: 'confirmed', username: 'bootstrap-token', note: 'field team <b>visit</b>' })]);
-    expect(s.store.detections.listBySite(id).every((d) => d.status === 'confirmed')).toBe(true);
+    expect((await s.store.detections.listBySite(id)).every((d) => d.status === 'confirmed')).toBe(true);
 
     // a second reviewer still on version 0
     const stale = await s.fetch(`/api/sites/${id}/review`, { method: 'POST', json: { decision: 'rejected', baseVersion: 0 } });
@@ -116,12 +116,12 @@ describe('sites, review and exports API', () => {
     const conflict = (await stale.json()) as { error: string; message: string; current: { status: string; version: number } };
     expect(conflict.error).toBe('conflict');
     expect(conflict.current).toMatchObject({ status: 'confirmed', version: 1 });
-    expect(s.store.sites.get(id)!.status).toBe('confirmed');
+    expect((await s.store.sites.get(id))!.status).toBe('confirmed');
 
     const undo = await s.fetch(`/api/sites/${id}/review`, { method: 'POST', json: { decision: 'pending', baseVersion: 1 } });
     expect(undo.status).toBe(200);
     expect(await undo.json()).toMatchObject({ status: 'pending', version: 2 });
-    expect(s.store.reviews.listBySite(id)).toHaveLength(2);
+    expect(await s.store.reviews.listBySite(id)).toHaveLength(2);
 
     const bad = await s.fetch(`/api/sites/${id}/review`, { method: 'POST', json: { decision: 'maybe' } });
     expect(bad.status).toBe(400);
@@ -194,7 +194,7 @@ describe('sites, review and exports API', () => {
   });
 
   it('serves thumbnails, previews and detection crops the right way up, and footprints with the track', async () => {
-    const image = s.store.images.listByFlight(flightId).find((i) => i.orientation === 6)!;
+    const image = (await s.store.images.listByFlight(flightId)).find((i) => i.orientation === 6)!;
     expect(image.width).toBe(120);
     const thumb = await s.fetch(`/api/images/${image.id}/thumb`);
     expect(thumb.status).toBe(200);
@@ -205,7 +205,7 @@ describe('sites, review and exports API', () => {
     const preview = await sharp(Buffer.from(await (await s.fetch(`/api/images/${image.id}/preview`)).arrayBuffer())).metadata();
     expect([preview.width, preview.height]).toEqual([80, 120]);
 
-    const det = s.store.detections.listByImage(image.id)[0];
+    const det = (await s.store.detections.listByImage(image.id))[0];
     const crop = await s.fetch(`/api/detections/${det.id}/crop`);
     expect(crop.status).toBe(200);
     const cm = await sharp(Buffer.from(await crop.arrayBuffer())).metadata();
@@ -213,8 +213,8 @@ describe('sites, review and exports API', () => {
     expect([cm.width, cm.height]).toEqual([64, 78]);
 
     // the worker prepared them after the frame; made on request (cache removed) they are the same size
-    expect(fs.existsSync(path.join(s.dataDir, 'derived', 'crops', `${det.id}.jpg`))).toBe(true);
-    fs.rmSync(path.join(s.dataDir, 'derived'), { recursive: true, force: true });
+    expect(fs.existsSync(path.join(s.store.blobs.derived, 'crops', `${det.id}.jpg`))).toBe(true);
+    fs.rmSync(s.store.blobs.derived, { recursive: true, force: true });
     const again = await sharp(Buffer.from(await (await s.fetch(`/api/detections/${det.id}/crop`)).arrayBuffer())).metadata();
     expect([again.width, again.height]).toEqual([64, 78]);
     const thumbAgain = await sharp(Buffer.from(await (await s.fetch(`/api/images/${image.id}/thumb`)).arrayBuffer())).metadata();

@@ -87,8 +87,8 @@ describe('flights and uploads API', () => {
     expect(body.rejected.find((x) => x.name === 'empty.jpg')!.error).toMatch(/empty/);
 
     // originals are stored unmodified under their sha256, the temp files are gone
-    expect(fs.readFileSync(path.join(s.dataDir, 'originals', sha(a))).equals(a)).toBe(true);
-    expect(fs.readFileSync(path.join(s.dataDir, 'originals', sha(b))).equals(b)).toBe(true);
+    expect(fs.readFileSync(s.store.blobs.originalPath(sha(a))).equals(a)).toBe(true);
+    expect(fs.readFileSync(s.store.blobs.originalPath(sha(b))).equals(b)).toBe(true);
     expect(fs.readdirSync(path.join(s.dataDir, 'tmp'))).toEqual([]);
     const orig = await s.fetch(`/api/images/${body.accepted[0].id}/original`);
     expect(Buffer.from(await orig.arrayBuffer()).equals(a)).toBe(true);
@@ -104,7 +104,7 @@ describe('flights and uploads API', () => {
     expect(flight.status).toBe('queued');
     const images = (await (await s.fetch(`/api/flights/${id}/images`)).json()) as { images: { name: string; status: string }[] };
     expect(images.images).toHaveLength(3);
-    expect(s.store.jobs.counts().queued).toBe(3);
+    expect((await s.store.jobs.counts()).queued).toBe(3);
   });
 
   it('rejects a file over the per-file limit but keeps the others in the same request', async () => {
@@ -141,6 +141,6 @@ describe('flights and uploads API', () => {
     const noFlight = await s.fetch(`/api/flights/424242/images`, { method: 'POST', body: uploadForm([{ name: 'a.jpg', data: six[0] }]) });
     expect(noFlight.status).toBe(404);
     // nothing of the refused requests was kept
-    expect(s.store.flights.get(id)!.images.total).toBe(0);
+    expect((await s.store.flights.get(id))!.images.total).toBe(0);
   });
 });

@@ -87,11 +87,11 @@ describe('audit trail', () => {
     expect(csv).toContain('seen again from the road');
   });
 
-  it('records cannot be changed or deleted, even with direct SQL', () => {
-    const n = srv.store.audit.list().length;
-    expect(() => srv.store.db.prepare("UPDATE audit_log SET username = 'someone else'").run()).toThrow(/append-only/);
-    expect(() => srv.store.db.prepare('DELETE FROM audit_log').run()).toThrow(/append-only/);
-    expect(srv.store.audit.list().length).toBe(n);
+  it('records cannot be changed or deleted, even with direct SQL', async () => {
+    const n = (await srv.store.audit.list()).length;
+    await expect(srv.store.sql.run("UPDATE audit_log SET username = 'someone else'")).rejects.toThrow(/append-only/);
+    await expect(srv.store.sql.run('DELETE FROM audit_log')).rejects.toThrow(/append-only/);
+    expect((await srv.store.audit.list()).length).toBe(n);
   });
 });
 

@@ -108,7 +108,7 @@ beforeAll(async () => {
   srv = await startTestServer();
   for (const role of ROLES) {
     const u = await createUser(srv.store.users, { username: `matrix-${role}`, password: 'matrix-passphrase-long', role });
-    tokens[role] = issueApiToken(srv.store.tokens, u.id, 'matrix').token;
+    tokens[role] = (await issueApiToken(srv.store.tokens, u.id, 'matrix')).token;
   }
   const f = await srv.fetch('/api/flights', { method: 'POST', json: { name: 'matrix' } });
   flightId = ((await f.json()) as { id: number }).id;

@@ -1,8 +1,5 @@
 // Accounts, sessions, CSRF, API tokens, login rate limiting and the append-only audit log, on a small app made
 // of the auth pieces only (the full route matrix is in auth-matrix.test.ts).
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import express from 'express';
@@ -16,19 +13,17 @@ import { authRouter } from '../src/http/routes/auth.js';
 import { usersRouter } from '../src/http/routes/users.js';
 import { errorHandler } from '../src/http/errors.js';
 import { createLogger } from '../src/logger.js';
-import { openStore, type Store } from '../src/store/index.js';
+import { openTestStore, type TestStore } from './helpers/testStore.js';
 
 const BOOTSTRAP = 'bootstrap-secret-for-tests';
 const PW = 'correct horse battery';
 
-let dir: string;
-let store: Store;
+let store: TestStore;
 let server: Server;
 let base: string;
 
 beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pw-auth-'));
-  store = openStore({ dataDir: dir });
+  store = await openTestStore();
   const app = express();
   app.use('/api', express.json());
   app.use('/api', authenticate({ store, bootstrapToken: BOOTSTRAP }));
@@ -44,10 +39,9 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 
-afterAll(() => {
-  server?.close();
-  store?.close();
-  fs.rmSync(dir, { recursive: true, force: true });
+afterAll(async () => {
+  if (server) await new Promise((r) => server.close(r));
+  await store?.dispose();
 });
 
 async function call(method: string, p: string, opts: { json?: unknown; headers?: Record<string, string> } = {}) {
@@ -86,9 +80,9 @@ describe('passwords', () => {
     const l = await login('officer');
     const t = await call('POST', '/api/auth/tokens', { json: { name: 'script' }, headers: { cookie: l.cookie, 'x-csrf-token': l.body.csrfToken } });
     expect(t.status).toBe(201);
-    const dump = JSON.stringify(store.db.prepare('SELECT * FROM users').all()) +
-      JSON.stringify(store.db.prepare('SELECT * FROM sessions').all()) +
-      JSON.stringify(store.db.prepare('SELECT * FROM api_tokens').all());
+    const dump = JSON.stringify(await store.sql.all('SELECT * FROM users')) +
+      JSON.stringify(await store.sql.all('SELECT * FROM sessions')) +
+      JSON.stringify(await store.sql.all('SELECT * FROM api_tokens'));
     expect(dump).not.toContain(PW);
     expect(dump).not.toContain(l.cookie.split('=')[1]);
     expect(dump).not.toContain(t.body.token);
@@ -244,7 +238,7 @@ describe('account administration', () => {
     expect((await call('PATCH', `/api/users/${id}`, { headers: admin, json: { role: 'chief' } })).status).toBe(400);
     expect((await call('PATCH', `/api/users/${id}`, { headers: admin, json: {} })).status).toBe(400);
     expect((await call('PATCH', '/api/users/424242', { headers: admin, json: { disabled: true } })).status).toBe(404);
-    const changes = store.audit.list({ action: 'user_changed' });
+    const changes = await store.audit.list({ action: 'user_changed' });
     expect(changes[changes.length - 1]).toMatchObject({ before: { role: 'officer' }, after: { role: 'reviewer' } });
   });
 
@@ -267,14 +261,13 @@ describe('login rate limiting', () => {
     // other users are unaffected
     expect((await login('reviewer')).status).toBe(200);
     // the audit keeps only the first letter of a name typed into a failed login (it may be a password)
-    const failed = store.audit.list({ action: 'login_failed' });
+    const failed = await store.audit.list({ action: 'login_failed' });
     expect(failed.filter((r) => r.username === 'lockme')).toEqual([]);
     expect(failed.filter((r) => r.username === 'l…').length).toBeGreaterThanOrEqual(4);
   });
 
   it('limits failed logins per client address', async () => {
-    const dir2 = fs.mkdtempSync(path.join(os.tmpdir(), 'pw-auth-ip-'));
-    const s2 = openStore({ dataDir: dir2 });
+    const s2 = await openTestStore();
     const app = express();
     app.use('/api', express.json(), authenticate({ store: s2, bootstrapToken: undefined }), authRouter({ store: s2, loginLimits: { maxFailuresPerIp: 4, maxFailuresPerUser: 100 } }));
     app.use(errorHandler({ logger: createLogger({ level: 'silent' }) }));
@@ -286,9 +279,8 @@ describe('login rate limiting', () => {
       const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: `u${i}`, password: 'wrong-pass' }) });
       statuses.push(r.status);
     }
-    srv.close();
-    s2.close();
-    fs.rmSync(dir2, { recursive: true, force: true });
+    await new Promise((r) => srv.close(r));
+    await s2.dispose();
     expect(statuses.slice(0, 4)).toEqual([401, 401, 401, 401]);
     expect(statuses.slice(4)).toEqual([429, 429]);
   });
@@ -315,7 +307,7 @@ describe('audit', () => {
   });
 
   it('filters by site and keeps before/after of a decision', async () => {
-    store.audit.append({ action: 'review', user: { id: 1, username: 'reviewer' }, siteId: 77, before: { status: 'pending' }, after: { status: 'confirmed', note: '=HYPERLINK("x")' } });
+    await store.audit.append({ action: 'review', user: { id: 1, username: 'reviewer' }, siteId: 77, before: { status: 'pending' }, after: { status: 'confirmed', note: '=HYPERLINK("x")' } });
     const r = await login('reviewer');
     const list = await call('GET', '/api/audit?siteId=77', { headers: { cookie: r.cookie } });
     expect(list.body.records).toHaveLength(1);
@@ -324,11 +316,11 @@ describe('audit', () => {
     expect(csv).toContain('review');
   });
 
-  it('is append-only: UPDATE and DELETE are refused by the database itself', () => {
-    const rec = store.audit.append({ action: 'note', username: 'someone', siteId: 5, after: { note: 'x' } });
-    expect(() => store.db.prepare('UPDATE audit_log SET action = ? WHERE id = ?').run('login', rec.id)).toThrow(/append-only/);
-    expect(() => store.db.prepare('DELETE FROM audit_log WHERE id = ?').run(rec.id)).toThrow(/append-only/);
-    expect(() => store.db.prepare('DELETE FROM audit_log').run()).toThrow(/append-only/);
-    expect(store.audit.list({ siteId: 5 })[0]).toMatchObject({ id: rec.id, action: 'note' });
+  it('is append-only: UPDATE and DELETE are refused by the database itself', async () => {
+    const rec = await store.audit.append({ action: 'note', username: 'someone', siteId: 5, after: { note: 'x' } });
+    await expect(store.sql.run('UPDATE audit_log SET action = ? WHERE id = ?', ['login', rec.id])).rejects.toThrow(/append-only/);
+    await expect(store.sql.run('DELETE FROM audit_log WHERE id = ?', [rec.id])).rejects.toThrow(/append-only/);
+    await expect(store.sql.run('DELETE FROM audit_log')).rejects.toThrow(/append-only/);
+    expect((await store.audit.list({ siteId: 5 }))[0]).toMatchObject({ id: rec.id, action: 'note' });
   });
 });

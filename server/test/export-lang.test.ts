@@ -7,8 +7,8 @@ let server: TestServer;
 describe('export language', () => {
   beforeAll(async () => {
     server = await startTestServer();
-    const flight = server.store.flights.create({ name: 'Demo flight', isDemo: true, createdBy: 'demo' });
-    const site = server.store.sites.create({
+    const flight = await server.store.flights.create({ name: 'Demo flight', isDemo: true, createdBy: 'demo' });
+    const site = await server.store.sites.create({
       flightId: flight.id, source: 'drone', lat: 25.01, lon: 102.61, errorRadiusM: 3, score: 0.8, frames: 2, bestDetectionId: null,
       modelVersion: 'm-1', topLabel: 'papaver_somniferum', firstSeenAt: '2026-05-01T10:00:00Z',
     });
@@ -40,11 +40,11 @@ describe('export language', () => {
   });
 
   it('keeps the officer\'s snap note and the reviewer\'s note in separate columns', async () => {
-    const site = server.store.sites.create({
+    const site = await server.store.sites.create({
       flightId: null, source: 'phone', lat: 25.02, lon: 102.62, errorRadiusM: 8, score: 0.7, frames: 1, bestDetectionId: null,
       modelVersion: 'm-1', topLabel: 'papaver_somniferum', firstSeenAt: '2026-05-02T10:00:00Z',
     });
-    server.store.snaps.insert({
+    await server.store.snaps.insert({
       userId: '7', username: 'otto.officer', idempotencyKey: null, sha256: 'a'.repeat(64), sizeBytes: 10, mime: 'image/jpeg', width: 10, height: 10,
       imageId: null, detectionId: null, siteId: site.id, verdict: 'poppy', poppyScore: 0.7, lat: 25.02, lon: 102.62, locationSource: 'device',
       accuracyM: 5, note: 'behind the school', takenAt: null, modelVersion: 'm-1', answer: () => ({}),

@@ -23,7 +23,7 @@ interface FieldAnswer {
 
 /** POSTs a field change; without a baseVersion key in `body` it sends the task's current version, as the apps do. */
 async function field(siteId: number, who: string, given: Record<string, string | number | undefined>, photos: { bytes: Buffer; name: string }[] = [], headers: Record<string, string> = {}) {
-  const body = 'baseVersion' in given ? given : { ...given, baseVersion: srv.store.field.get(siteId)?.version ?? 0 };
+  const body = 'baseVersion' in given ? given : { ...given, baseVersion: (await srv.store.field.get(siteId))?.version ?? 0 };
   let init: RequestInit;
   if (photos.length === 0) {
     init = { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) };
@@ -52,7 +52,7 @@ beforeAll(async () => {
   ] as const) {
     tok[name] = await userWithToken(srv.store, name, role);
   }
-  flightId = srv.store.flights.create({ name: 'field test flight' }).id;
+  flightId = (await srv.store.flights.create({ name: 'field test flight' })).id;
   jpeg = await fieldJpeg(640, 480, 7);
 });
 
@@ -67,7 +67,7 @@ describe('POST /api/sites/:id/field', () => {
     expect(r.status).toBe(201);
     expect(r.body.task).toMatchObject({ state: 'assigned', assignee: 'off1', dueDate: '2027-05-01', version: 1, note: 'behind the school' });
     expect(r.body.next).toEqual(['assigned', 'visited', 'eradicated', 'not_found', 'not_poppy']);
-    const audit = srv.store.audit.list({ siteId: id, action: 'field' });
+    const audit = await srv.store.audit.list({ siteId: id, action: 'field' });
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ username: 'rev', before: { state: null }, after: { state: 'assigned', assignee: 'off1', version: 1 } });
   });
@@ -92,7 +92,7 @@ describe('POST /api/sites/:id/field', () => {
     expect((await field(999_999, 'rev', { state: 'assigned', assignee: 'off1' })).status).toBe(404);
     const unassigned = await field(id, 'off1', { state: 'visited' });
     expect([unassigned.status, unassigned.body.error]).toEqual([409, 'invalid_transition']);
-    expect(srv.store.audit.list({ siteId: id, action: 'field' })).toHaveLength(0);
+    expect(await srv.store.audit.list({ siteId: id, action: 'field' })).toHaveLength(0);
   });
 
   it('assigned → visited → eradicated by the assigned officer, with count and photos; stale versions get 409', async () => {
@@ -128,7 +128,7 @@ describe('POST /api/sites/:id/field', () => {
     const after = await field(id, 'adm', { state: 'not_found', note: 'x' }, [photo()]);
     expect([after.status, after.body.error]).toEqual([409, 'invalid_transition']);
     expect(after.body.message).toMatch(/final/);
-    const audit = srv.store.audit.list({ siteId: id, action: 'field' });
+    const audit = await srv.store.audit.list({ siteId: id, action: 'field' });
     expect(audit.map((a) => (a.after as { state: string }).state)).toEqual(['eradicated', 'visited', 'assigned']);
     expect((audit[0].details as { photoImageIds: number[] }).photoImageIds).toHaveLength(2);
   });
@@ -189,8 +189,8 @@ describe('POST /api/sites/:id/field', () => {
   it('checks photos as snaps are checked: HEIC 415 with advice, non-image 415, pixel bomb 413, damaged 400; nothing stored', async () => {
     const id = await newSite();
     await field(id, 'rev', { state: 'assigned', assignee: 'off1' });
-    const images = () => (srv.store.db.prepare('SELECT COUNT(*) AS n FROM images').get() as { n: number }).n;
-    const before = images();
+    const images = async () => (await srv.store.sql.get<{ n: number }>('SELECT COUNT(*) AS n FROM images'))!.n;
+    const before = await images();
     const heic = Buffer.concat([Buffer.from('00000018667479706865696300000000', 'hex'), Buffer.from('mif1heic'), crypto.randomBytes(2000)]);
     const h = await field(id, 'off1', { state: 'eradicated', plantsCounted: 3 }, [{ bytes: heic, name: 'IMG_1.HEIC' }]);
     expect([h.status, h.body.error]).toEqual([415, 'heic_not_supported']);
@@ -206,8 +206,8 @@ describe('POST /api/sites/:id/field', () => {
     wrongField.append('evidence', new Blob([new Uint8Array(jpeg)]), 'a.jpg');
     const wf = await srv.fetch(`/api/sites/${id}/field`, { method: 'POST', body: wrongField, auth: tok.off1 });
     expect(wf.status).toBe(400);
-    expect(images()).toBe(before);
-    expect(srv.store.field.get(id)?.state).toBe('assigned');
+    expect(await images()).toBe(before);
+    expect((await srv.store.field.get(id))?.state).toBe('assigned');
     expect((await srv.fetch('/api/health')).status).toBe(200);
   });
 
@@ -234,7 +234,7 @@ describe('POST /api/sites/:id/field', () => {
     const broken = await srv.fetch(`/api/sites/${id}/field`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"state":', auth: tok.off1 });
     expect(broken.status).toBe(400);
     expect((await srv.fetch(`/api/sites/abc/field`, { method: 'POST', json: { state: 'visited', baseVersion: 1 }, auth: tok.off1 })).status).toBe(400);
-    expect(srv.store.field.get(id)?.version).toBe(1);
+    expect((await srv.store.field.get(id))?.version).toBe(1);
   });
 
   it('a resend with the same idempotency key answers the stored record once (200, Idempotent-Replayed)', async () => {

@@ -48,14 +48,14 @@ beforeAll(async () => {
   tok.rev = await userWithToken(srv.store, 'rev', 'reviewer');
   tok.off = await userWithToken(srv.store, 'off', 'officer');
   tok.op = await userWithToken(srv.store, 'op', 'operator');
-  flightA = srv.store.flights.create({ name: 'Week 14 valley' }).id;
-  flightB = srv.store.flights.create({ name: 'Week 15 ridge' }).id;
+  flightA = (await srv.store.flights.create({ name: 'Week 14 valley' })).id;
+  flightB = (await srv.store.flights.create({ name: 'Week 15 ridge' })).id;
   // Three confirmed sites in flight A (week of 2026-03-30), two in B (week of 2026-04-06), one pending in B.
   for (let i = 0; i < 3; i++) sites.push((await frameSite(srv.store, { flightId: flightA, lat: 25.04 + i * 0.001, lon: 102.7, seed: i + 1, takenAt: '2026-03-31T09:00:00Z' })).id);
   for (let i = 0; i < 2; i++) sites.push((await frameSite(srv.store, { flightId: flightB, lat: 25.1 + i * 0.001, lon: 102.8, seed: i + 10, takenAt: '2026-04-07T09:00:00Z' })).id);
   await frameSite(srv.store, { flightId: flightB, lat: 25.2, lon: 102.8, seed: 20, confirm: false, takenAt: '2026-04-08T09:00:00Z' });
   // the aerial model's estimates (migration 030) on one site: its sheet names the case band they point to
-  srv.store.db.prepare('UPDATE sites SET area_m2 = 1200, estimated_heads = 3400 WHERE id = ?').run(sites[0]);
+  await srv.store.sql.run('UPDATE sites SET area_m2 = 1200, estimated_heads = 3400 WHERE id = ?', [sites[0]]);
 });
 
 afterAll(async () => {
@@ -79,7 +79,7 @@ describe('GET /api/exports/tasks.pdf', () => {
     for (const ch of ['外勤任务单', '铲除', '签名', '刑法', '治安管理处罚法']) for (const c of ch) expect(text).toContain(c);
     for (const c of 'GCJ-02 WGS-84 Error radius'.replace(/ /g, '')) expect(text).toContain(c);
     expect(pdf.toString('latin1')).toMatch(/\/Subtype \/Image/);
-    const audit = srv.store.audit.list({ action: 'export' });
+    const audit = await srv.store.audit.list({ action: 'export' });
     expect(audit[0].details).toMatchObject({ format: 'tasks.pdf', count: 5 });
   });
 
@@ -99,8 +99,8 @@ describe('GET /api/exports/tasks.pdf', () => {
     expect((await srv.fetch('/api/exports/tasks.pdf', { auth: tok.off })).status).toBe(403);
   });
 
-  it('puts the aerial estimates and their case band on the sheet, or says they are missing', () => {
-    const withEstimates = sheetFacts(srv.store.sites.get(sites[0])!);
+  it('puts the aerial estimates and their case band on the sheet, or says they are missing', async () => {
+    const withEstimates = sheetFacts((await srv.store.sites.get(sites[0]))!);
     expect(withEstimates.band).toBe('aggravated');
     expect(Object.fromEntries(withEstimates.rows)).toMatchObject({
       'Estimated area 估计面积': '1200 m² (1.80 亩)',
@@ -109,7 +109,7 @@ describe('GET /api/exports/tasks.pdf', () => {
       'WGS-84 (GPS) decimal 十进制': '25.040000, 102.700000',
       'GCJ-02 (高德/百度 AutoNavi, Baidu) decimal': '25.037009, 102.701416',
     });
-    const without = sheetFacts(srv.store.sites.get(sites[1])!);
+    const without = sheetFacts((await srv.store.sites.get(sites[1]))!);
     expect(without.band).toBeNull();
     expect(Object.fromEntries(without.rows)['Estimated area 估计面积']).toMatch(/not estimated/);
   });

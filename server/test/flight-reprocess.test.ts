@@ -83,10 +83,11 @@ describe('what the flight could see, and reprocessing', () => {
   });
 
   it('editing the altitude processes every frame again exactly once and replaces the old detections', async () => {
-    const before = server.store.images.listByFlight(flightId);
+    const before = await server.store.images.listByFlight(flightId);
     // ids of deleted rows may be reused by SQLite: a detection is its id and its creation time
     const key = (d: { id: number; createdAt: string }) => `${d.id}@${d.createdAt}`;
-    const oldDetections = before.flatMap((i) => server.store.detections.listByImage(i.id).map(key));
+    const detectionsOf = async (images: { id: number }[]) => (await Promise.all(images.map((i) => server.store.detections.listByImage(i.id)))).flat();
+    const oldDetections = (await detectionsOf(before)).map(key);
     expect(oldDetections.length).toBe(3);
     // one site reviewed: it stays, with its detection as evidence
     const sites = (await (await server.fetch(`/api/sites?flight=${flightId}`)).json()) as { features: { properties: { id: number; version: number } }[] };
@@ -108,11 +109,11 @@ describe('what the flight could see, and reprocessing', () => {
 
     const twice = again.status === 202 ? 2 : 1;
     for (const [sha, n] of runsBefore) expect(fake.runs.get(sha)).toBe(n + twice);
-    const after = server.store.images.listByFlight(flightId).flatMap((i) => server.store.detections.listByImage(i.id));
+    const after = await detectionsOf(await server.store.images.listByFlight(flightId));
     const kept = after.filter((d) => oldDetections.includes(key(d)));
     expect(kept.map((d) => d.siteId)).toEqual([reviewed.id]);
     expect(after.filter((d) => !oldDetections.includes(key(d)))).toHaveLength(3); // one new per frame (the last run's)
-    expect(server.store.sites.get(reviewed.id)?.status).toBe('confirmed');
+    expect((await server.store.sites.get(reviewed.id))?.status).toBe('confirmed');
     const audit = (await (await server.fetch(`/api/audit?action=flight_changed&flightId=${flightId}`)).json()) as { records: { before: { altitudeAglM: null }; after: { altitudeAglM: number } }[] };
     expect(audit.records.at(-1)).toMatchObject({ before: { altitudeAglM: null }, after: { altitudeAglM: 40 } });
   });
@@ -120,7 +121,7 @@ describe('what the flight could see, and reprocessing', () => {
   it('refuses bad values and no-op changes with clear 4xx', async () => {
     expect((await server.fetch(`/api/flights/${flightId}`, { method: 'PATCH', json: { altitudeAglM: -3 } })).status).toBe(400);
     expect((await server.fetch(`/api/flights/${flightId}`, { method: 'PATCH', json: { colour: 'red' } })).status).toBe(400);
-    const cur = server.store.flights.overrides(flightId)!;
+    const cur = (await server.store.flights.overrides(flightId))!;
     const same = await server.fetch(`/api/flights/${flightId}`, { method: 'PATCH', json: { altitudeAglM: cur.altitudeAglM } });
     expect(same.status).toBe(409);
     expect(((await same.json()) as { error: string }).error).toBe('nothing_changed');

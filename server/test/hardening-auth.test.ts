@@ -187,7 +187,7 @@ describe('item 12: API tokens expire, and only a session can mint one', () => {
     expect(days).toBeGreaterThan(89);
     expect(days).toBeLessThanOrEqual(90);
     expect((await withToken(t.token)).status).toBe(200);
-    srv.store.db.prepare('UPDATE api_tokens SET expires_at = ? WHERE id = ?').run(new Date(Date.now() - 1000).toISOString(), t.id);
+    await srv.store.sql.run('UPDATE api_tokens SET expires_at = ? WHERE id = ?', [new Date(Date.now() - 1000).toISOString(), t.id]);
     const expired = await withToken(t.token);
     expect(expired.status).toBe(401);
     expect(expired.body.error).toBe('invalid_token');

@@ -19,7 +19,7 @@ beforeAll(async () => {
     env: { POPPY_REQUEST_TIMEOUT_S: '1', POPPY_UPLOAD_IDLE_TIMEOUT_S: '1', POPPY_MAX_CONNECTIONS_PER_IP: '6', POPPY_MAX_CONCURRENT_SNAPS: '1' },
   });
   const officer = await createUser(srv.store.users, { username: 'field-officer', password: PW, role: 'officer' });
-  officerToken = issueApiToken(srv.store.tokens, officer.id, 'test').token;
+  officerToken = (await issueApiToken(srv.store.tokens, officer.id, 'test')).token;
   await createUser(srv.store.users, { username: 'desk-reviewer', password: PW, role: 'reviewer' });
 });
 afterAll(async () => {
@@ -160,8 +160,9 @@ describe('item 9: snap photos in memory are capped', () => {
 
 describe('item 11: a review must say which version it replaces', () => {
   it('428 without baseVersion, If-Match accepted, stale If-Match is a 409', async () => {
-    const site = srv.store.db.prepare("INSERT INTO sites (lat, lon, error_radius_m, score, status, source, first_seen_at, created_at) VALUES (25, 102, 5, 0.9, 'pending', 'phone', '2026-05-01T00:00:00Z', '2026-05-01T00:00:00Z')").run();
-    const id = Number(site.lastInsertRowid);
+    const { id } = (await srv.store.sql.get<{ id: number }>(
+      "INSERT INTO sites (lat, lon, error_radius_m, score, status, source, first_seen_at, created_at) VALUES (25, 102, 5, 0.9, 'pending', 'phone', '2026-05-01T00:00:00Z', '2026-05-01T00:00:00Z') RETURNING id",
+    ))!;
     const none = await srv.fetch(`/api/sites/${id}/review`, { method: 'POST', json: { decision: 'confirmed' } });
     expect(none.status).toBe(428);
     expect(((await none.json()) as { error: string }).error).toBe('base_version_required');
@@ -275,7 +276,7 @@ describe('item 17 / issue 11: behind a TLS proxy (POPPY_TRUST_PROXY=loopback)', 
     expect(String(r.headers['set-cookie'])).toMatch(/;\s*Secure/i);
     expect(r.headers['strict-transport-security']).toMatch(/max-age=\d+/);
     expect(String(r.headers['content-security-policy'])).toMatch(/upgrade-insecure-requests/);
-    const audit = proxied.store.audit.list({ action: 'login' });
+    const audit = await proxied.store.audit.list({ action: 'login' });
     expect(audit[0].ip).toBe('10.0.0.7');
     const plain = await rawRequest(proxied.url, 'GET', '/api/health');
     expect(plain.headers['strict-transport-security']).toBeUndefined();

@@ -1,37 +1,39 @@
 // What the retraining learns from: reviewed drone sites (confirmed = poppy, rejected = not), field outcomes
 // (eradicated = poppy, not_poppy = not; they outrank the desk review), background cells of the frames that saw
 // them; pending sites, features of another network and phone snaps are left out.
-import { afterAll, describe, expect, it } from 'vitest';
-import { openStore } from '../src/store/index.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gatherTrainingData } from '../src/learning/trainingData.js';
 import { TOY_CHANNELS, TOY_NAME, TOY_VERSION, toySite } from './helpers/learningFixtures.js';
-import { tempDataDir } from './helpers/server.js';
+import { openTestStore, type TestStore } from './helpers/testStore.js';
 
-const store = openStore({ dataDir: tempDataDir() });
-afterAll(() => store.close());
+let store: TestStore;
+beforeAll(async () => {
+  store = await openTestStore();
+});
+afterAll(() => store?.dispose());
 
-function fieldOutcome(siteId: number, state: 'eradicated' | 'not_poppy' | 'not_found', species: string | null = null) {
-  store.db.prepare(`INSERT INTO field_tasks (site_id, state, assignee, species, version, updated_at, updated_by)
-    VALUES (?, ?, 'officer-1', ?, 3, '2026-05-01T08:00:00Z', 'officer-1')`).run(siteId, state, species);
+async function fieldOutcome(siteId: number, state: 'eradicated' | 'not_poppy' | 'not_found', species: string | null = null) {
+  await store.sql.run(`INSERT INTO field_tasks (site_id, state, assignee, species, version, updated_at, updated_by)
+    VALUES (?, ?, 'officer-1', ?, 3, '2026-05-01T08:00:00Z', 'officer-1')`, [siteId, state, species]);
 }
 
 describe('gatherTrainingData', () => {
-  it('labels sites from reviews and field outcomes', () => {
-    const flight = store.flights.create({ name: 'labels' });
-    const confirmed = toySite(store, { flightId: flight.id, kind: 'poppy', status: 'confirmed', seed: 1 });
-    const rejected = toySite(store, { flightId: flight.id, kind: 'lookalike', status: 'rejected', seed: 2 });
-    const pendingSite = toySite(store, { flightId: flight.id, kind: 'poppy', status: 'pending', seed: 3 });
-    const notPoppy = toySite(store, { flightId: flight.id, kind: 'lookalike', status: 'confirmed', seed: 4 });
-    fieldOutcome(notPoppy.site.id, 'not_poppy', 'Papaver rhoeas');
-    const eradicated = toySite(store, { flightId: flight.id, kind: 'poppy', status: 'confirmed', seed: 5 });
-    fieldOutcome(eradicated.site.id, 'eradicated');
-    const notFound = toySite(store, { flightId: flight.id, kind: 'poppy', status: 'confirmed', seed: 6 });
-    fieldOutcome(notFound.site.id, 'not_found');
+  it('labels sites from reviews and field outcomes', async () => {
+    const flight = await store.flights.create({ name: 'labels' });
+    const confirmed = await toySite(store, { flightId: flight.id, kind: 'poppy', status: 'confirmed', seed: 1 });
+    const rejected = await toySite(store, { flightId: flight.id, kind: 'lookalike', status: 'rejected', seed: 2 });
+    const pendingSite = await toySite(store, { flightId: flight.id, kind: 'poppy', status: 'pending', seed: 3 });
+    const notPoppy = await toySite(store, { flightId: flight.id, kind: 'lookalike', status: 'confirmed', seed: 4 });
+    await fieldOutcome(notPoppy.site.id, 'not_poppy', 'Papaver rhoeas');
+    const eradicated = await toySite(store, { flightId: flight.id, kind: 'poppy', status: 'confirmed', seed: 5 });
+    await fieldOutcome(eradicated.site.id, 'eradicated');
+    const notFound = await toySite(store, { flightId: flight.id, kind: 'poppy', status: 'confirmed', seed: 6 });
+    await fieldOutcome(notFound.site.id, 'not_found');
     // features of another network are not used
-    const other = toySite(store, { flightId: flight.id, kind: 'poppy', status: 'confirmed', seed: 7 });
-    store.db.prepare('UPDATE cell_features SET model_version = ? WHERE detection_id = ?').run(`${TOY_NAME}-2.0.0`, other.detection.id);
+    const other = await toySite(store, { flightId: flight.id, kind: 'poppy', status: 'confirmed', seed: 7 });
+    await store.sql.run('UPDATE cell_features SET model_version = ? WHERE detection_id = ?', [`${TOY_NAME}-2.0.0`, other.detection.id]);
 
-    const data = gatherTrainingData(store, { name: TOY_NAME, version: TOY_VERSION, channels: TOY_CHANNELS });
+    const data = await gatherTrainingData(store, { name: TOY_NAME, version: TOY_VERSION, channels: TOY_CHANNELS });
     const bySite = new Map(data.sites.map((s) => [s.siteId, s]));
     expect(bySite.get(confirmed.site.id)).toMatchObject({ label: 1, source: 'review', decision: 'confirmed', decidedBy: 'toy-reviewer', count: 12 });
     expect(bySite.get(rejected.site.id)).toMatchObject({ label: 0, source: 'review', decision: 'rejected' });

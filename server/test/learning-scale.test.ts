@@ -3,16 +3,22 @@
 // writing the version. Reports the time it took.
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { retrainAerialHead, type RetrainProgress } from '../src/learning/retrain.js';
 import { loadAerialManifest } from '../src/model/aerialManifest.js';
-import { openStore } from '../src/store/index.js';
 import { tempDataDir } from './helpers/server.js';
+import { openTestStore, type TestStore } from './helpers/testStore.js';
 
 const C = 32;
 const dir = tempDataDir('poppy-scale-');
-const store = openStore({ dataDir: dir });
-afterAll(() => store.close());
+let store: TestStore;
+beforeAll(async () => {
+  store = await openTestStore();
+});
+afterAll(async () => {
+  await store?.dispose();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
 
 function manifest32(): string {
   const file = path.join(dir, 'scale-aerial-1.0.0.json');
@@ -28,22 +34,22 @@ function manifest32(): string {
   return file;
 }
 
-function seed(sites: number) {
+async function seed(sites: number) {
   let s = 7;
   const rand = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
   const cells = (n: number, shift: number) => Float32Array.from({ length: n * C }, (_, i) => rand() * 2 + (i % C === 3 ? shift : 0));
-  store.tx(() => {
+  await store.tx(async () => {
     for (let f = 0; f < 10; f++) {
-      const flight = store.flights.create({ name: `scale ${f}` });
+      const flight = await store.flights.create({ name: `scale ${f}` });
       for (let i = 0; i < sites / 10; i++) {
-        const { image } = store.images.insertOrGet({ flightId: flight.id, name: `f${f}-${i}.jpg`, sha256: `${f}-${i}`.padStart(64, '0'), sizeBytes: 1, mime: 'image/jpeg' });
+        const { image } = await store.images.insertOrGet({ flightId: flight.id, name: `f${f}-${i}.jpg`, sha256: `${f}-${i}`.padStart(64, '0'), sizeBytes: 1, mime: 'image/jpeg' });
         const poppy = i % 2 === 0;
-        const det = store.detections.insert({ imageId: image.id, flightId: flight.id, box: { x: 0, y: 0, w: 1, h: 1 }, score: 0.7, lat: 24 + f, lon: 102 + i * 1e-3, errorRadiusM: 1, top: [], modelVersion: 'scale-aerial-1.0.0', seenAt: null });
-        store.detections.saveFeatures({ imageId: image.id, detectionId: det.id, modelVersion: 'scale-aerial-1.0.0', cells: 48, channels: C, data: cells(48, poppy ? 1 : -1) });
-        store.detections.saveFeatures({ imageId: image.id, detectionId: null, modelVersion: 'scale-aerial-1.0.0', cells: 64, channels: C, data: cells(64, -2) });
-        const site = store.sites.create({ flightId: flight.id, source: 'drone', lat: 24 + f, lon: 102 + i * 1e-3, errorRadiusM: 1, score: 0.7, bestDetectionId: det.id, modelVersion: 'scale-aerial-1.0.0', topLabel: null });
-        store.detections.attachToSite(det.id, site.id);
-        store.sites.review(site.id, { decision: poppy ? 'confirmed' : 'rejected', actor: { id: null, username: 'scale' } });
+        const det = await store.detections.insert({ imageId: image.id, flightId: flight.id, box: { x: 0, y: 0, w: 1, h: 1 }, score: 0.7, lat: 24 + f, lon: 102 + i * 1e-3, errorRadiusM: 1, top: [], modelVersion: 'scale-aerial-1.0.0', seenAt: null });
+        await store.detections.saveFeatures({ imageId: image.id, detectionId: det.id, modelVersion: 'scale-aerial-1.0.0', cells: 48, channels: C, data: cells(48, poppy ? 1 : -1) });
+        await store.detections.saveFeatures({ imageId: image.id, detectionId: null, modelVersion: 'scale-aerial-1.0.0', cells: 64, channels: C, data: cells(64, -2) });
+        const site = await store.sites.create({ flightId: flight.id, source: 'drone', lat: 24 + f, lon: 102 + i * 1e-3, errorRadiusM: 1, score: 0.7, bestDetectionId: det.id, modelVersion: 'scale-aerial-1.0.0', topLabel: null });
+        await store.detections.attachToSite(det.id, site.id);
+        await store.sites.review(site.id, { decision: poppy ? 'confirmed' : 'rejected', actor: { id: null, username: 'scale' } });
       }
     }
   });
@@ -51,7 +57,7 @@ function seed(sites: number) {
 
 describe('retraining at scale', () => {
   it('1,000 reviewed sites in under 60 s, with progress', async () => {
-    seed(1000);
+    await seed(1000);
     const progress: RetrainProgress[] = [];
     const t0 = performance.now();
     const rec = await retrainAerialHead({ store, manifest: loadAerialManifest(manifest32()), actor: null, onProgress: (p) => progress.push(p) });

@@ -6,11 +6,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { userWithToken } from './helpers/fieldFixtures.js';
 import { startTestServer, tempDataDir, type TestServer } from './helpers/server.js';
-import { TOY_MODEL_VERSION, TOY_NAME, toyFlight, writeToyManifest } from './helpers/learningFixtures.js';
+import { TOY_MODEL_VERSION, TOY_NAME, toyFlight, writeToyManifest, type ToySite } from './helpers/learningFixtures.js';
 
 let srv: TestServer;
 const tokens: Record<string, string> = {};
-let pending: ReturnType<typeof toyFlight>['pending'] = [];
+let pending: ToySite[] = [];
 
 interface Job {
   id: string;
@@ -37,8 +37,8 @@ beforeAll(async () => {
   srv = await startTestServer({ env: { POPPY_AERIAL_MODEL: writeToyManifest(modelDir) } });
   for (const role of ['reviewer', 'operator', 'officer'] as const) tokens[role] = await userWithToken(srv.store, `models-${role}`, role);
   // two flights so that one is held back as the gate set; pending sites to be re-scored
-  toyFlight(srv.store, 'flight A', { poppy: 12, lookalike: 12, seed: 1 });
-  pending = toyFlight(srv.store, 'flight B', { poppy: 4, lookalike: 4, pending: 3, seed: 1000 }).pending;
+  await toyFlight(srv.store, 'flight A', { poppy: 12, lookalike: 12, seed: 1 });
+  pending = (await toyFlight(srv.store, 'flight B', { poppy: 4, lookalike: 4, pending: 3, seed: 1000 })).pending;
 });
 
 afterAll(async () => {
@@ -83,7 +83,7 @@ describe('/api/models', () => {
     expect(v.report.gate.candidate.falseSites).toBe(0);
     expect(v.report.gate.candidate.recall).toBe(1);
     expect(v.report.synthetic.reason).toMatch(/no synthetic evaluation cells/);
-    const file = path.join(srv.dataDir, 'models', 'aerial', '1.0.0+local.1.json');
+    const file = path.join(srv.store.blobs.models, '1.0.0+local.1.json');
     const saved = JSON.parse(fs.readFileSync(file, 'utf8'));
     expect(saved.head.version).toBe('1.0.0+local.1');
     expect(saved.provenance.sites).toHaveLength(32);
@@ -93,10 +93,10 @@ describe('/api/models', () => {
   });
 
   it('a second retraining is a new version; nothing is overwritten', async () => {
-    const before = fs.readFileSync(path.join(srv.dataDir, 'models', 'aerial', '1.0.0+local.1.json'), 'utf8');
+    const before = fs.readFileSync(path.join(srv.store.blobs.models, '1.0.0+local.1.json'), 'utf8');
     const job = await retrain();
     expect(job.version).toBe('1.0.0+local.2');
-    expect(fs.readFileSync(path.join(srv.dataDir, 'models', 'aerial', '1.0.0+local.1.json'), 'utf8')).toBe(before);
+    expect(fs.readFileSync(path.join(srv.store.blobs.models, '1.0.0+local.1.json'), 'utf8')).toBe(before);
   });
 
   it('promotes: pending sites are re-scored from their cell features, detections keep theirs; rollback restores', async () => {
@@ -107,8 +107,8 @@ describe('/api/models', () => {
     expect(body).toMatchObject({ active: '1.0.0+local.1', previous: '1.0.0' });
     expect(body.rescored).toEqual({ sites: pending.length, belowMinScore: 3, withoutFeatures: 0 });
     for (const [i, p] of pending.entries()) {
-      const site = srv.store.sites.get(p.site.id)!;
-      const det = srv.store.detections.get(p.detection.id)!;
+      const site = (await srv.store.sites.get(p.site.id))!;
+      const det = (await srv.store.detections.get(p.detection.id))!;
       expect(det.modelVersion).toBe(TOY_MODEL_VERSION);
       expect(det.score).toBe(original[i]);
       expect(site.status).toBe('pending');
@@ -116,14 +116,14 @@ describe('/api/models', () => {
       if (i % 2 === 0) expect(site.score).toBeGreaterThan(0.6);
       else expect(site.score).toBeLessThan(0.6);
     }
-    const scoredBy = srv.store.db.prepare('SELECT DISTINCT scored_by FROM sites WHERE id IN (' + pending.map((p) => p.site.id).join(',') + ')').all();
+    const scoredBy = await srv.store.sql.all('SELECT DISTINCT scored_by FROM sites WHERE id IN (' + pending.map(() => '?').join(', ') + ')', pending.map((p) => p.site.id));
     expect(scoredBy).toEqual([{ scored_by: `${TOY_NAME}-1.0.0+local.1` }]);
     expect(((await (await srv.fetch('/api/models')).json()) as { aerial: { active: string } }).aerial.active).toBe('1.0.0+local.1');
 
     expect((await srv.fetch('/api/models/aerial/1.0.0+local.1/promote', { method: 'POST' })).status).toBe(409);
     const back = await srv.fetch('/api/models/aerial/1.0.0/promote', { method: 'POST' });
     expect(back.status).toBe(200);
-    for (const [i, p] of pending.entries()) expect(srv.store.sites.get(p.site.id)!.score).toBeCloseTo(original[i], 6);
+    for (const [i, p] of pending.entries()) expect((await srv.store.sites.get(p.site.id))!.score).toBeCloseTo(original[i], 6);
     const audit = (await (await srv.fetch('/api/audit?action=model_promoted')).json()) as { records: Array<{ before: { version: string }; after: { version: string }; details: { rollback: boolean } }> };
     expect(audit.records.map((a) => [a.before.version, a.after.version, a.details.rollback])).toEqual([
       ['1.0.0+local.1', '1.0.0', true],
@@ -133,7 +133,7 @@ describe('/api/models', () => {
 
   it('a version trained for another network is neither active nor promotable', async () => {
     expect((await srv.fetch('/api/models/aerial/1.0.0+local.2/promote', { method: 'POST' })).status).toBe(200);
-    srv.store.db.prepare("UPDATE model_versions SET base_sha256 = ? WHERE version = '1.0.0+local.1'").run('e'.repeat(64));
+    await srv.store.sql.run("UPDATE model_versions SET base_sha256 = ? WHERE version = '1.0.0+local.1'", ['e'.repeat(64)]);
     const body = (await (await srv.fetch('/api/models')).json()) as { aerial: { active: string; versions: Array<{ version: string; compatible: boolean }> } };
     expect(body.aerial.active).toBe('1.0.0+local.2');
     expect(body.aerial.versions.find((v) => v.version === '1.0.0+local.1')!.compatible).toBe(false);
@@ -141,7 +141,7 @@ describe('/api/models', () => {
     expect(r.status).toBe(409);
     expect(((await r.json()) as { error: string }).error).toBe('model_version_incompatible');
     // the installed network replaced under a promoted version: the shipped head is active again
-    srv.store.db.prepare("UPDATE model_versions SET base_sha256 = ? WHERE version = '1.0.0+local.2'").run('e'.repeat(64));
+    await srv.store.sql.run("UPDATE model_versions SET base_sha256 = ? WHERE version = '1.0.0+local.2'", ['e'.repeat(64)]);
     expect(((await (await srv.fetch('/api/models')).json()) as { aerial: { active: string } }).aerial.active).toBe('1.0.0');
   });
 

@@ -48,6 +48,15 @@ async function expectRefusedBesideGood(bad: { name: string; bytes: Buffer }, cod
   return r.body;
 }
 
+/** How many tables the database has (SQLite file or the test's PostgreSQL schema). */
+async function tableCount(): Promise<number> {
+  const q =
+    srv.store.dialect === 'postgres'
+      ? 'SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = current_schema()'
+      : "SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'";
+  return (await srv.store.sql.get<{ n: number }>(q))!.n;
+}
+
 async function stillUp() {
   const h = await srv.fetch('/api/health', { auth: false });
   expect(h.status).toBe(200);
@@ -117,13 +126,13 @@ describe('hostile uploads', () => {
   });
 
   it('too many files in one request: 413 naming the limit, nothing half-stored', async () => {
-    const before = srv.store.images.listByFlight(flightId).length;
+    const before = (await srv.store.images.listByFlight(flightId)).length;
     const files = await Promise.all(Array.from({ length: MAX_FILES + 1 }, async (_, i) => ({ name: `many-${i}.jpg`, bytes: await goodFrame() })));
     const r = await upload(files);
     expect(r.status).toBe(413);
     expect(r.body.error).toBe('too_many_files');
     expect(r.body.message).toContain(String(MAX_FILES));
-    expect(srv.store.images.listByFlight(flightId).length).toBe(before);
+    expect((await srv.store.images.listByFlight(flightId)).length).toBe(before);
     const tmp = path.join(srv.dataDir, 'tmp');
     expect(fs.existsSync(tmp) ? fs.readdirSync(tmp) : []).toEqual([]);
     await stillUp();
@@ -143,7 +152,7 @@ describe('hostile uploads', () => {
       expect(a.name).not.toBe('..');
       expect([...a.name].length).toBeLessThanOrEqual(200);
       // stored under its hash, never under the sent name
-      expect(fs.existsSync(path.join(srv.store.paths.originals, a.sha256))).toBe(true);
+      expect(fs.existsSync(srv.store.blobs.originalPath(a.sha256))).toBe(true);
     }
     expect(r.body.accepted.map((a) => a.name)).toContain('罂粟 🌺 Ünïcödé.jpg');
     expect(fs.readdirSync(outside).filter((f) => !before.has(f) && /evil/.test(f))).toEqual([]);
@@ -209,7 +218,7 @@ describe('hostile JSON and query strings', () => {
   });
 
   it('SQL-looking filter values are refused with 400 and change nothing', async () => {
-    const before = (srv.store.db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number }).n;
+    const before = await tableCount();
     const queries = [
       "status=confirmed' OR '1'='1",
       'minScore=0;DROP TABLE sites',
@@ -229,7 +238,7 @@ describe('hostile JSON and query strings', () => {
     }
     const audit = await srv.fetch("/api/audit?siteId=1 OR 1=1");
     expect(audit.status).toBe(400);
-    const after = (srv.store.db.prepare("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table'").get() as { n: number }).n;
+    const after = await tableCount();
     expect(after).toBe(before);
     expect((await srv.fetch('/api/sites')).status).toBe(200);
   });

@@ -11,15 +11,17 @@ import { loadConfig } from '../src/config.js';
 import { SseHub } from '../src/http/sse.js';
 import { JobEvents } from '../src/jobs/events.js';
 import { createLogger } from '../src/logger.js';
-import { openStore, type Store } from '../src/store/index.js';
 import { makeFrame } from '../../scripts/load/frames.js';
 import { tempDataDir } from './helpers/server.js';
+import { openTestStore, testBackend, type TestStore } from './helpers/testStore.js';
 
 const BOOTSTRAP = 'hygiene-bootstrap-token-5f1c2e';
 const PASSWORD = 'Very-Secret-Passphrase-77';
 let logText = '';
 let dir: string;
-let store: Store;
+const backend = testBackend();
+let store: TestStore;
+let storeOpen = false;
 let server: Server;
 let base: string;
 
@@ -33,7 +35,8 @@ beforeAll(async () => {
     },
   });
   const logger = createLogger({ level: 'trace', destination: sink });
-  store = openStore({ dataDir: dir });
+  store = await openTestStore({ dataDir: dir, backend });
+  storeOpen = true;
   await createUser(store.users, { username: 'hygiene-op', password: PASSWORD, role: 'operator' });
   const app = createApp({ config, store, logger, model: null, events: new JobEvents(), sse: new SseHub() });
   server = app.listen(0, '127.0.0.1');
@@ -41,10 +44,12 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 
-afterAll(() => {
+afterAll(async () => {
   server?.closeAllConnections();
-  server?.close();
-  if (store?.db.open) store.close();
+  if (server) await new Promise((r) => server.close(r));
+  // the fault test closes the store itself; its schema (PostgreSQL) still has to go
+  if (storeOpen) await store.dispose();
+  else await backend.drop();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
@@ -118,7 +123,8 @@ describe('logs and error answers', () => {
     }
 
     // a server fault: the database goes away under a request that carries every kind of secret
-    store.db.close();
+    await store.close();
+    storeOpen = false;
     const fault = await fetch(`${base}/api/flights?token=${token}`, { headers: { ...bearer, cookie, 'x-csrf-token': csrfToken } });
     expect(fault.status).toBe(500);
     const text = await fault.text();

@@ -56,8 +56,8 @@ async function phonePhoto(withGps: boolean): Promise<{ file: string; bytes: Buff
   throw new Error(`no phone photo ${withGps ? 'with' : 'without'} GPS in ${PHONE}`);
 }
 
-const snapCount = () => (srv.store.db.prepare('SELECT COUNT(*) AS n FROM snaps').get() as { n: number }).n;
-const siteCount = () => (srv.store.db.prepare("SELECT COUNT(*) AS n FROM sites WHERE source = 'phone'").get() as { n: number }).n;
+const snapCount = async () => (await srv.store.sql.get<{ n: number }>('SELECT COUNT(*) AS n FROM snaps'))!.n;
+const siteCount = async () => (await srv.store.sql.get<{ n: number }>("SELECT COUNT(*) AS n FROM sites WHERE source = 'phone'"))!.n;
 
 describe.runIf(manifestPath)('POST /api/snaps', () => {
   beforeAll(async () => {
@@ -139,16 +139,16 @@ describe.runIf(manifestPath)('POST /api/snaps', () => {
   });
 
   it('answers 400 for a truncated JPEG, without storing anything', async () => {
-    const before = snapCount();
+    const before = await snapCount();
     const whole = await flower();
-    const originals = () => fs.readdirSync(path.join(srv.dataDir, 'originals')).length;
+    const originals = () => fs.readdirSync(srv.store.blobs.originals).length;
     const files = originals();
     for (const cut of [300, Math.floor(whole.length * 0.6)]) {
       const r = await snap(whole.subarray(0, cut), { lat: '10', lon: '10' });
       expect(r.status).toBe(400);
       expect(r.body.error).toBe('unreadable_photo');
     }
-    expect(snapCount()).toBe(before);
+    expect(await snapCount()).toBe(before);
     expect(originals()).toBe(files);
   });
 
@@ -191,14 +191,14 @@ describe.runIf(manifestPath)('POST /api/snaps', () => {
     const key = crypto.randomUUID();
     const first = await snap(photo, { lat: '51.1', lon: '-1.1', idempotencyKey: key });
     expect(first.status).toBe(201);
-    const snaps = snapCount();
-    const sites = siteCount();
+    const snaps = await snapCount();
+    const sites = await siteCount();
     const again = await snap(photo, { lat: '51.1', lon: '-1.1' }, { ...srv.officer, 'Idempotency-Key': key });
     expect(again.status).toBe(200);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     expect(again.body).toEqual(first.body);
-    expect(snapCount()).toBe(snaps);
-    expect(siteCount()).toBe(sites);
+    expect(await snapCount()).toBe(snaps);
+    expect(await siteCount()).toBe(sites);
 
     const other = await snap(await sharp(photo).flip().jpeg().toBuffer(), { lat: '51.1', lon: '-1.1', idempotencyKey: key });
     expect(other.status).toBe(409);
@@ -210,7 +210,7 @@ describe.runIf(manifestPath)('POST /api/snaps', () => {
     expect([a.status, b.status, c.status].sort()).toEqual([200, 200, 201]);
     expect(b.body).toEqual(a.body);
     expect(c.body).toEqual(a.body);
-    expect(snapCount()).toBe(snaps + 1);
+    expect(await snapCount()).toBe(snaps + 1);
   });
 
   it('honours EXIF orientation: the model sees a sideways-stored, orientation-tagged photo upright', async () => {

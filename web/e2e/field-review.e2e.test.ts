@@ -11,7 +11,7 @@ let browser: Browser;
 /** after the flight was processed again, the stand-in sites are added once more for the later tests */
 const seedAgain = async () => {
   await seedSites(field.server, field.flightId);
-  outlineSites(field.server, field.flightId);
+  await outlineSites(field.server, field.flightId);
 };
 
 describe.runIf(chromiumAvailable() && DIST_BUILT)('field review in chromium', () => {
@@ -172,19 +172,24 @@ describe.runIf(chromiumAvailable() && DIST_BUILT)('field review in chromium', ()
       expect(await page.textContent('[data-testid="placed-counts"]')).toMatch(/^\d+ precisely, \d+ imprecisely, \d+ without position$/);
       await shot(page, 'flights-en');
 
-      const jobsBefore = server.store.images.listByFlight(flightId).map((i) => server.store.jobs.latestForImage(i.id)!.id);
+      const jobsBefore: number[] = [];
+      for (const i of await server.store.images.listByFlight(flightId)) jobsBefore.push((await server.store.jobs.latestForImage(i.id))!.id);
       await page.click('[data-testid="edit-camera"]');
       await page.fill('input[name="sensorWidthMm"]', '6.3');
       await page.click('[data-testid="edit-camera-form"] button[type="submit"]');
       await page.waitForSelector('.edit-camera >> text=frames queued again');
       await page.waitForSelector('[data-testid="processing"][data-status="done"]', { timeout: 60_000 });
-      const images = server.store.images.listByFlight(flightId);
-      images.forEach((i, n) => {
-        const latest = server.store.jobs.latestForImage(i.id)!;
+      const images = await server.store.images.listByFlight(flightId);
+      expect(images).toHaveLength(jobsBefore.length);
+      for (const [n, i] of images.entries()) {
+        const latest = (await server.store.jobs.latestForImage(i.id))!;
         expect(latest.id).toBeGreaterThan(jobsBefore[n]);
         expect(latest.status).toBe('done');
-      });
-      const jobsPerImage = server.store.db.prepare('SELECT image_id, COUNT(*) AS n FROM jobs WHERE image_id IN (SELECT id FROM images WHERE flight_id = ?) GROUP BY image_id').all(flightId) as { n: number }[];
+      }
+      const jobsPerImage = await server.store.sql.all<{ n: number }>(
+        'SELECT image_id, COUNT(*) AS n FROM jobs WHERE image_id IN (SELECT id FROM images WHERE flight_id = ?) GROUP BY image_id',
+        [flightId],
+      );
       expect(jobsPerImage.every((r) => r.n === 2)).toBe(true); // uploaded once, processed again exactly once
       const audit = (await (await server.fetch(`/api/audit?action=flight_changed&flightId=${flightId}`)).json()) as { records: { after: { sensorWidthMm: number } }[] };
       expect(audit.records[0].after.sensorWidthMm).toBe(6.3);
@@ -210,8 +215,8 @@ describe.runIf(chromiumAvailable() && DIST_BUILT)('field review in chromium', ()
       await page.waitForSelector('.notice >> text=nina.new is now reviewer');
       await row.locator('button:has-text("Disable")').click();
       await row.locator('.badge:has-text("Disabled")').waitFor();
-      const nina = () => (server.store.users.list().find((u) => u.username === 'nina.new')!);
-      expect(nina()).toMatchObject({ role: 'reviewer', disabled: true });
+      const nina = async () => (await server.store.users.list()).find((u) => u.username === 'nina.new')!;
+      expect(await nina()).toMatchObject({ role: 'reviewer', disabled: true });
       await row.locator('button:has-text("Enable")').click();
       await row.locator('.badge:has-text("Active")').waitFor();
       await row.locator('button:has-text("Reset password")').click();
@@ -221,15 +226,15 @@ describe.runIf(chromiumAvailable() && DIST_BUILT)('field review in chromium', ()
       const res = await fetch(server.url + '/api/auth/login', { method: 'POST', headers: { 'Content-Type': 'application/json', Origin: server.url }, body: JSON.stringify({ username: 'nina.new', password: 'a fresh long passphrase 7' }) });
       expect(res.status).toBe(200);
       // a token of the reviewer, listed and revoked from here
-      const reviewer = server.store.users.list().find((u) => u.username === 'rita.reviewer')!;
-      const tokenId = server.store.tokens.create({ userId: reviewer.id, name: 'field laptop script', tokenHash: 'e2e-'.padEnd(64, '0'), expiresAt: null });
+      const reviewer = (await server.store.users.list()).find((u) => u.username === 'rita.reviewer')!;
+      const tokenId = await server.store.tokens.create({ userId: reviewer.id, name: 'field laptop script', tokenHash: 'e2e-'.padEnd(64, '0'), expiresAt: null });
       const rrow = page.locator('[data-testid="user-rita.reviewer"]');
       await page.click('[data-testid="show-tokens-rita.reviewer"]');
       await rrow.locator('text=field laptop script').waitFor();
       await shot(page, 'users-en');
       await rrow.locator('.tokens button:has-text("Revoke")').click();
       await rrow.locator('.tokens .badge:has-text("revoked")').waitFor();
-      expect(server.store.tokens.listForUser(reviewer.id).find((t) => t.id === tokenId)?.revokedAt).toBeTruthy();
+      expect((await server.store.tokens.listForUser(reviewer.id)).find((t) => t.id === tokenId)?.revokedAt).toBeTruthy();
       await context.close();
     });
 
@@ -431,7 +436,7 @@ describe.runIf(chromiumAvailable() && DIST_BUILT)('field review in chromium', ()
       expect(other.status).toBe(200);
       await page.keyboard.press('y');
       await page.waitForSelector('[data-testid="conflict"]');
-      const who = server.store.sites.get(first.id)!.reviewedBy!;
+      const who = (await server.store.sites.get(first.id))!.reviewedBy!;
       expect(who).toBeTruthy();
       expect(await page.textContent('[data-testid="conflict-title"]')).toContain(who);
       expect(await page.textContent('[data-testid="conflict-by"]')).toBe(who);
@@ -462,11 +467,11 @@ describe.runIf(chromiumAvailable() && DIST_BUILT)('field review in chromium', ()
 
     it('keeps the officer\'s snap note apart from the reviewer\'s note', async () => {
       const { server } = field;
-      const site = server.store.sites.create({
+      const site = await server.store.sites.create({
         flightId: null, source: 'phone', lat: field.centre.lat, lon: field.centre.lon, errorRadiusM: 6, score: 0.99, frames: 1, bestDetectionId: null,
         modelVersion: 'e2e', topLabel: 'corn_poppy', firstSeenAt: new Date().toISOString(),
       });
-      server.store.snaps.insert({
+      await server.store.snaps.insert({
         userId: '0', username: 'otto.officer', idempotencyKey: null, sha256: 'b'.repeat(64), sizeBytes: 1, mime: 'image/jpeg', width: 1, height: 1,
         imageId: null, detectionId: null, siteId: site.id, verdict: 'poppy', poppyScore: 0.99, lat: field.centre.lat, lon: field.centre.lon, locationSource: 'device',
         accuracyM: 4, note: 'behind the school wall', takenAt: null, modelVersion: 'e2e', answer: () => ({}),

@@ -98,7 +98,7 @@ export async function startField(opts: { env?: Record<string, string>; upload?: 
   }
   const mode = `camera model + stand-in classifier, ${frames.source} processed in ${((Date.now() - started) / 1000).toFixed(1)} s`;
   await seedSites(server, flight.id);
-  outlineSites(server, flight.id);
+  await outlineSites(server, flight.id);
   return {
     server,
     flightId: flight.id,
@@ -117,7 +117,7 @@ export async function seedSites(server: TestServer, flightId: number): Promise<v
   const fc = (await (await server.fetch(`/api/sites?flight=${flightId}`)).json()) as { features: unknown[] };
   const config = (await (await server.fetch('/api/config')).json()) as { model: { labels: { id: string; group: string }[] } | null };
   const poppyLabel = config.model?.labels.find((l) => l.group === 'poppy')?.id ?? 'papaver_somniferum';
-  const images = server.store.images.listByFlight(flightId).filter((i) => i.lat != null && i.width && i.height);
+  const images = (await server.store.images.listByFlight(flightId)).filter((i) => i.lat != null && i.width && i.height);
   for (let i = fc.features.length; i < 6 && images.length > 0; i++) {
     const image = images[i % images.length];
     const score = 0.6 + i * 0.05;
@@ -125,24 +125,24 @@ export async function seedSites(server: TestServer, flightId: number): Promise<v
     const lon = image.lon!;
     const side = Math.round(image.width! * 0.02);
     const box = { x: Math.round(image.width! * 0.5 - side / 2), y: Math.round(image.height! * 0.5 - side / 2), w: side, h: side };
-    const d = server.store.detections.insert({
+    const d = await server.store.detections.insert({
       imageId: image.id, flightId, box, score, lat, lon, errorRadiusM: 3, top: [{ label: poppyLabel, score }], modelVersion: 'e2e-seeded', seenAt: image.takenAt,
     });
-    const site = server.store.sites.create({
+    const site = await server.store.sites.create({
       flightId, source: 'drone', lat, lon, errorRadiusM: 3, score, frames: 1, bestDetectionId: d.id, modelVersion: 'e2e-seeded', topLabel: poppyLabel, firstSeenAt: image.takenAt,
     });
-    server.store.detections.attachToSite(d.id, site.id);
+    await server.store.detections.attachToSite(d.id, site.id);
   }
 }
 
 /** Every site of the flight gets a plot outline, as the dense model gives: a 3 m square around it. */
-export function outlineSites(server: TestServer, flightId: number): void {
-  const set = server.store.db.prepare('UPDATE sites SET outline = ? WHERE id = ?');
-  for (const s of server.store.db.prepare('SELECT id, lat, lon FROM sites WHERE flight_id = ?').all(flightId) as { id: number; lat: number; lon: number }[]) {
+export async function outlineSites(server: TestServer, flightId: number): Promise<void> {
+  const { sql } = server.store;
+  for (const s of await sql.all<{ id: number; lat: number; lon: number }>('SELECT id, lat, lon FROM sites WHERE flight_id = ?', [flightId])) {
     const m = 1.5 / 111_320;
     const k = 1 / Math.cos((s.lat * Math.PI) / 180);
     const ring = [[s.lon - m * k, s.lat - m], [s.lon + m * k, s.lat - m], [s.lon + m * k, s.lat + m], [s.lon - m * k, s.lat + m], [s.lon - m * k, s.lat - m]];
-    set.run(JSON.stringify({ type: 'Polygon', coordinates: [ring] }), s.id);
+    await sql.run('UPDATE sites SET outline = ? WHERE id = ?', [JSON.stringify({ type: 'Polygon', coordinates: [ring] }), s.id]);
   }
 }
 

@@ -24,6 +24,12 @@ let browser: Browser;
 let tmp: string;
 const near: number[] = [];
 
+/** A field change made directly (the season's history); a refused one stops the setup instead of going unnoticed. */
+async function change(...args: Parameters<typeof recordFieldChange>): Promise<void> {
+  const r = await recordFieldChange(...args);
+  if (r.kind !== 'ok') throw new Error(`field change on site ${args[1]} (${args[2].state}): ${r.kind}`);
+}
+
 async function signIn(page: Page, url: string, who: { username: string; password: string }, ready: string): Promise<void> {
   await page.goto(url);
   await page.fill('input[name="username"]', who.username);
@@ -52,23 +58,23 @@ describe.runIf(missing.length === 0)('field tasks and season figures in chromium
     ];
     let seed = 1;
     for (const [w, week] of weeks.entries()) {
-      const flightId = srv.store.flights.create({ name: week.name }).id;
+      const flightId = (await srv.store.flights.create({ name: week.name })).id;
       for (let i = 0; i < 3 + w * 2; i++) {
         const site = await frameSite(srv.store, { flightId, lat: week.lat + i * 0.0008, lon: 102.7 + w * 0.001, seed: seed++, takenAt: week.at, confirm: i % 3 !== 2 });
         if (site.status !== 'confirmed' || i % 2 === 1) continue;
-        recordFieldChange(srv.store, site.id, { state: 'assigned', assignee: off.username, photos: [] }, reviewer, null);
+        await change(srv.store, site.id, { state: 'assigned', assignee: off.username, photos: [] }, reviewer, null);
         const jpeg = await fieldJpeg(200, 150, seed);
         const sha = `e2e${seed}`.padEnd(64, '0');
-        fs.writeFileSync(path.join(srv.store.paths.originals, sha), jpeg);
+        await srv.store.blobs.keepOriginal(sha, { bytes: jpeg });
         const photo = { sha256: sha, sizeBytes: jpeg.length, mime: 'image/jpeg', width: 200, height: 150, orientation: 1, name: 'p.jpg' };
-        recordFieldChange(srv.store, site.id, { state: 'eradicated', plantsCounted: 150 + 220 * i + 90 * w, photos: [photo] }, off, null);
+        await change(srv.store, site.id, { state: 'eradicated', plantsCounted: 150 + 220 * i + 90 * w, photos: [photo] }, off, null);
       }
     }
     // The officer's open tasks: 120 m and 900 m from the phone, and one assigned to someone else.
-    const flightId = srv.store.flights.create({ name: 'Today' }).id;
+    const flightId = (await srv.store.flights.create({ name: 'Today' })).id;
     for (const [dLat, dLon] of [[0.0081, 0], [0.001, 0.0005]]) {
       const site = await frameSite(srv.store, { flightId, lat: HERE.latitude + dLat, lon: HERE.longitude + dLon, seed: seed++ });
-      recordFieldChange(srv.store, site.id, { state: 'assigned', assignee: off.username, dueDate: '2026-12-10', note: 'behind the school wall', photos: [] }, reviewer, null);
+      await change(srv.store, site.id, { state: 'assigned', assignee: off.username, dueDate: '2026-12-10', note: 'behind the school wall', photos: [] }, reviewer, null);
       near.push(site.id);
     }
     browser = await launchChromium();
@@ -122,19 +128,19 @@ describe.runIf(missing.length === 0)('field tasks and season figures in chromium
     expect(await page.getAttribute('[data-testid="visits-waiting"]', 'data-count')).toBe('1');
     expect(await page.textContent('[data-testid="tasks-network"]')).toMatch(/offline/i);
     await page.waitForTimeout(500);
-    expect(srv.store.field.get(near[1])?.state).toBe('assigned'); // nothing reached the server
+    expect((await srv.store.field.get(near[1]))?.state).toBe('assigned'); // nothing reached the server
     await page.screenshot({ path: path.join(ARTIFACTS, 'field-2-offline-queued.png'), fullPage: true });
 
     // Back online: the outbox sends it once, with count and photo; the task leaves the list.
     await context.setOffline(false);
     await page.waitForSelector('[data-testid="visit-sent"]', { timeout: 30_000 });
     await expect.poll(() => page.getAttribute('[data-testid="visits-waiting"]', 'data-count')).toBe('0');
-    const task = srv.store.field.get(near[1])!;
+    const task = (await srv.store.field.get(near[1]))!;
     expect(task).toMatchObject({ state: 'eradicated', plantsCounted: 57, note: 'pulled and burnt on site', updatedBy: OFFICER.username });
-    const events = srv.store.field.events(near[1]);
+    const events = await srv.store.field.events(near[1]);
     expect(events.filter((e) => e.after === 'eradicated')).toHaveLength(1);
     expect(events.at(-1)!.photos).toHaveLength(1);
-    expect(srv.store.audit.list({ siteId: near[1], action: 'field' })[0].username).toBe(OFFICER.username);
+    expect((await srv.store.audit.list({ siteId: near[1], action: 'field' }))[0].username).toBe(OFFICER.username);
     await expect.poll(() => page.$$eval('[data-testid="task"]', (els) => els.map((e) => Number(e.getAttribute('data-site-id'))))).toEqual([near[0]]);
     await page.click('.lang-switch button[lang="zh-CN"]');
     expect(await page.textContent('[data-testid="tasks-tab"]')).toMatch(/已分派|记录核查结果/);
@@ -169,7 +175,7 @@ describe.runIf(missing.length === 0)('field tasks and season figures in chromium
     await page.fill('[data-testid="due-date"]', '2026-12-24');
     await page.click('[data-testid="assign"]');
     await expect.poll(() => page.textContent('[data-testid="field-message"]')).toMatch(/2 site\(s\) assigned to officer\.field/);
-    for (const id of pick) expect(srv.store.field.get(id)).toMatchObject({ state: 'assigned', assignee: OFFICER.username, dueDate: '2026-12-24', assignedBy: REVIEWER.username });
+    for (const id of pick) expect(await srv.store.field.get(id)).toMatchObject({ state: 'assigned', assignee: OFFICER.username, dueDate: '2026-12-24', assignedBy: REVIEWER.username });
     await page.screenshot({ path: path.join(ARTIFACTS, 'field-tasks-page.png'), fullPage: true });
     for (const id of pick) await page.check(`tr[data-site-id="${id}"] input[type="checkbox"]`);
     const href = (await page.getAttribute('[data-testid="task-sheets-link"]', 'href'))!;

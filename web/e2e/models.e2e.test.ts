@@ -38,8 +38,8 @@ describe.runIf(missing.length === 0)('Models page in chromium', () => {
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     srv = await startTestServer({ env: { POPPY_AERIAL_MODEL: writeToyManifest(tempDataDir('poppy-toy-model-')) } });
     await createUser(srv.store.users, { ...ADMIN, role: 'admin' });
-    toyFlight(srv.store, 'Flight A', { poppy: 10, lookalike: 10, seed: 1 });
-    toyFlight(srv.store, 'Flight B', { poppy: 3, lookalike: 3, pending: 4, seed: 500 });
+    await toyFlight(srv.store, 'Flight A', { poppy: 10, lookalike: 10, seed: 1 });
+    await toyFlight(srv.store, 'Flight B', { poppy: 3, lookalike: 3, pending: 4, seed: 500 });
     browser = await launchChromium();
   });
   afterAll(async () => {

@@ -127,20 +127,20 @@ describe.runIf(chromiumAvailable() && distBuilt)('review app in chromium', () =>
       const flightId = (await (await server.fetch('/api/flights')).json()).flights[0].id as number;
       const config = (await (await server.fetch('/api/config')).json()) as { model: { labels: { id: string; group: string }[] } | null };
       const poppyLabel = config.model?.labels.find((l) => l.group === 'poppy')?.id ?? 'poppy';
-      const images = server.store.images.listByFlight(flightId).filter((i) => i.lat != null && i.width && i.height);
+      const images = (await server.store.images.listByFlight(flightId)).filter((i) => i.lat != null && i.width && i.height);
       for (let i = found.length; i < 6 && images.length > 0; i++) {
         const image = images[i % images.length];
         const score = 0.6 + i * 0.05;
         const lat = image.lat! + 0.00005 * i;
         const lon = image.lon!;
         const box = { x: Math.round(image.width! * 0.45), y: Math.round(image.height! * 0.45), w: Math.round(image.width! * 0.08), h: Math.round(image.width! * 0.08) };
-        const d = server.store.detections.insert({
+        const d = await server.store.detections.insert({
           imageId: image.id, flightId, box, score, lat, lon, errorRadiusM: 3, top: [{ label: poppyLabel, score }], modelVersion: 'e2e-seeded', seenAt: image.takenAt,
         });
-        const site = server.store.sites.create({
+        const site = await server.store.sites.create({
           flightId, source: 'drone', lat, lon, errorRadiusM: 3, score, frames: 1, bestDetectionId: d.id, modelVersion: 'e2e-seeded', topLabel: poppyLabel, firstSeenAt: image.takenAt,
         });
-        server.store.detections.attachToSite(d.id, site.id);
+        await server.store.detections.attachToSite(d.id, site.id);
       }
       found = await sites();
       console.log(`review e2e: the flight gave too few sites; ${found.length} sites after seeding`);

@@ -47,14 +47,15 @@ export class ConfusableUsernameError extends Error {
 }
 
 /** Throws ConfusableUsernameError when the name looks like an existing user's. */
-export function assertDistinctUsername(users: Pick<UsersRepo, 'list'>, username: string): void {
+export async function assertDistinctUsername(users: Pick<UsersRepo, 'list'>, username: string): Promise<void> {
   const skeleton = usernameSkeleton(username);
-  const clash = users.list().find((u) => usernameSkeleton(u.username) === skeleton && u.username.toLowerCase() !== username.toLowerCase());
+  const clash = (await users.list()).find((u) => usernameSkeleton(u.username) === skeleton && u.username.toLowerCase() !== username.toLowerCase());
   if (clash) throw new ConfusableUsernameError(username, clash.username);
 }
 
 export async function createUser(users: Pick<UsersRepo, 'create' | 'list'>, input: { username: string; password: string; role: Role }): Promise<UserRow> {
   const parsed = NewUserSchema.parse(input);
-  assertDistinctUsername(users, parsed.username);
-  return users.create({ username: parsed.username, role: parsed.role, passwordHash: await hashPassword(parsed.password) });
+  const passwordHash = await hashPassword(parsed.password);
+  await assertDistinctUsername(users, parsed.username);
+  return users.create({ username: parsed.username, role: parsed.role, passwordHash });
 }

@@ -4,12 +4,12 @@
  *   res.locals.upload = {flightId, accepted[], rejected[]}       → 'upload'
  *   res.locals.review = Review {siteId, before, after, note, ...} → 'review' ('note' when only the note changed)
  *   res.locals.export = {format, count, filters}                  → 'export'
- * The record is written synchronously before the response is sent: a client never sees a success whose audit
- * record is missing. If writing fails, the request answers 500 and the error is logged. Server faults (5xx) are not
+ * The response is held until the record is written: a client never sees a success whose audit record is missing. If writing fails, the request answers 500 and the error is logged. Server faults (5xx) are not
  * recorded as done.
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { AuditInput, AuditRepo } from '../store/audit.js';
+import { redactUrl, type Logger } from '../logger.js';
 
 interface UploadLocals {
   flightId: number;
@@ -56,19 +56,35 @@ export function auditEntries(locals: Record<string, unknown>): Omit<AuditInput, 
   return out;
 }
 
-export const auditTrail = ({ audit }: { audit: AuditRepo }): RequestHandler => (req: Request, res: Response, next: NextFunction) => {
+/** What the client gets when the audit record could not be written (the same answer errorHandler gives a fault). */
+const AUDIT_FAILED = JSON.stringify({ error: 'internal', message: 'Internal server error; the fault is logged.' });
+
+export const auditTrail = ({ audit }: { audit: AuditRepo }, logger: Pick<Logger, 'error'>): RequestHandler => (req: Request, res: Response, next: NextFunction) => {
   const send = res.send.bind(res);
   let written = false;
   res.send = ((body?: unknown) => {
     // a handler that failed after filling res.locals (a 5xx) did not do what the record would say
-    if (!written && res.statusCode < 500) {
-      written = true;
-      const entries = auditEntries(res.locals);
-      if (entries.length > 0) {
-        for (const e of entries) audit.append({ ...e, user: req.user ?? null, ip: req.ip ?? null });
+    const entries = !written && res.statusCode < 500 ? auditEntries(res.locals) : [];
+    written = true;
+    if (entries.length === 0) return send(body);
+    // the answer waits for its records: a client never sees a success whose audit record is missing
+    void (async () => {
+      try {
+        for (const e of entries) await audit.append({ ...e, user: req.user ?? null, ip: req.ip ?? null });
+      } catch (err) {
+        logger.error({ err, method: req.method, url: redactUrl(req.originalUrl) }, 'audit record not written; request answered 500');
+        res.removeHeader('Content-Disposition');
+        res.status(500).type('json');
+        send(AUDIT_FAILED);
+        return;
       }
-    }
-    return send(body);
+      send(body);
+    })().catch((err: unknown) => {
+      logger.error({ err, method: req.method, url: redactUrl(req.originalUrl) }, 'answer not sent after its audit record');
+      if (!res.headersSent) res.status(500);
+      res.end();
+    });
+    return res;
   }) as Response['send'];
   next();
 };

@@ -19,12 +19,12 @@ export async function ensureDemoUsers(store: { users: UsersRepo }, password?: st
   const hash = await hashPassword(pw);
   const out: DemoUser[] = [];
   for (const role of ROLES) {
-    const existing = store.users.findByName(role);
+    const existing = await store.users.findByName(role);
     if (!existing) {
-      store.users.create({ username: role, role, passwordHash: hash });
+      await store.users.create({ username: role, role, passwordHash: hash });
       out.push({ username: role, role, password: pw, created: true });
     } else if (password !== undefined) {
-      store.users.setPasswordHash(existing.id, hash);
+      await store.users.setPasswordHash(existing.id, hash);
       out.push({ username: existing.username, role: existing.role, password: pw, created: false });
     } else {
       out.push({ username: existing.username, role: existing.role, password: null, created: false });

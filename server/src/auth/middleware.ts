@@ -61,7 +61,7 @@ function bearerToken(req: Request): string | undefined {
   return m ? m[1] : '';
 }
 
-export const authenticate = ({ store, bootstrapToken }: AuthenticateDeps): RequestHandler => (req: Request, _res: Response, next: NextFunction) => {
+export const authenticate = ({ store, bootstrapToken }: AuthenticateDeps): RequestHandler => async (req: Request, _res: Response, next: NextFunction) => {
   const bearer = bearerToken(req);
   if (bearer !== undefined) {
     if (bearer && bootstrapToken && safeEqual(bearer, bootstrapToken)) {
@@ -69,7 +69,7 @@ export const authenticate = ({ store, bootstrapToken }: AuthenticateDeps): Reque
       req.authVia = 'bootstrap';
       return next();
     }
-    const owner = bearer ? store.tokens.findOwner(secretDigest(bearer)) : undefined;
+    const owner = bearer ? await store.tokens.findOwner(secretDigest(bearer)) : undefined;
     if (owner) {
       req.user = { id: owner.userId, username: owner.username, role: owner.role };
       req.authVia = 'token';
@@ -81,7 +81,7 @@ export const authenticate = ({ store, bootstrapToken }: AuthenticateDeps): Reque
 
   const sessionId = readCookie(req, SESSION_COOKIE);
   if (!sessionId) return next();
-  const session = store.sessions.find(secretDigest(sessionId));
+  const session = await store.sessions.find(secretDigest(sessionId));
   if (!session) {
     req.authFailure = { status: 401, error: 'session_expired', message: 'The session has expired; please log in again.' };
     return next();

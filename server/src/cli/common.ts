@@ -1,4 +1,6 @@
 import path from 'node:path';
+import type { Config } from '../config.js';
+import { openStore, type Store } from '../store/index.js';
 
 /** A wrong command line: the CLI prints the message and its usage and exits 2. */
 export class UsageError extends Error {}
@@ -37,4 +39,9 @@ export function runCli<O>(name: string, usage: string, parse: () => O | 'help', 
       process.exitCode = 1;
     },
   );
+}
+
+/** The store the server itself uses (POPPY_DATABASE_URL, POPPY_BLOB_DIR…), so a CLI never writes beside it into a stray SQLite file. */
+export function openConfiguredStore(config: Config): Promise<Store> {
+  return openStore({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, databaseSchema: config.databaseSchema, blobDir: config.blobDir });
 }

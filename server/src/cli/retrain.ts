@@ -12,7 +12,7 @@ import { AerialModels } from '../learning/aerialModels.js';
 import { LearningError } from '../learning/versionFiles.js';
 import type { VersionReport } from '../learning/retrain.js';
 import { formatReport } from '../learning/reportText.js';
-import { openStore } from '../store/index.js';
+import { openConfiguredStore } from './common.js';
 
 async function main(): Promise<void> {
   let values;
@@ -28,7 +28,7 @@ async function main(): Promise<void> {
   const lambda = values.lambda === undefined ? undefined : Number(values.lambda);
   if (lambda !== undefined && !(lambda > 0)) throw new LearningError(2, 'usage', `--lambda must be a positive number, got "${values.lambda}"`);
   const config = loadConfig();
-  const store = openStore({ dataDir: config.dataDir });
+  const store = await openConfiguredStore(config);
   try {
     const models = new AerialModels(store, { manifestPath: config.aerialModelPath, lambda });
     const started = models.startRetrain({ id: null, username: 'cli' });
@@ -40,15 +40,15 @@ async function main(): Promise<void> {
     });
     process.stderr.write('\n');
     if (done.state === 'failed') throw new LearningError(1, done.error!.code, done.error!.message);
-    const rec = store.modelVersions.get(done.version!)!;
+    const rec = (await store.modelVersions.get(done.version!))!;
     console.log(formatReport(rec.version, rec.report as VersionReport));
-    console.log(`written: ${config.dataDir}/models/aerial/${rec.file} (retraining ${started.id})`);
+    console.log(`written: ${store.blobs.models}/${rec.file} (retraining ${started.id})`);
     if (values.promote) {
       const r = await models.promote(rec.version, { id: null, username: 'cli' });
       console.log(`promoted ${rec.version} (was ${r.promotion.previousVersion}); pending sites re-scored: ${r.rescored.sites} (${r.rescored.belowMinScore} now below the score), ${r.rescored.withoutFeatures} without stored features`);
     }
   } finally {
-    store.close();
+    await store.close();
   }
 }
 

@@ -15,7 +15,7 @@ import { hashPassword } from '../auth/passwords.js';
 import { passwordProblem } from '../auth/passwordPolicy.js';
 import { isRole, ROLES } from '../auth/roles.js';
 import { loadConfig } from '../config.js';
-import { openStore } from '../store/index.js';
+import { openConfiguredStore } from './common.js';
 import { DuplicateUsernameError } from '../store/users.js';
 
 const USAGE = `usage:
@@ -93,7 +93,7 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   const config = loadConfig();
-  const store = openStore({ dataDir: config.dataDir });
+  const store = await openConfiguredStore(config);
   try {
     switch (command) {
       case 'add': {
@@ -102,41 +102,41 @@ async function main(argv: string[]): Promise<void> {
         if (!isRole(role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
         const password = await readPassword(flags);
         const user = await createUser(store.users, { username: name, password, role });
-        store.audit.append({ action: 'user_created', username: 'cli', details: { userId: user.id, username: user.username, role } });
+        await store.audit.append({ action: 'user_created', username: 'cli', details: { userId: user.id, username: user.username, role } });
         console.log(`created user ${user.username} (id ${user.id}, role ${user.role})`);
         return;
       }
       case 'list': {
-        const users = store.users.list();
+        const users = await store.users.list();
         if (users.length === 0) console.log('no users');
         for (const u of users) console.log(`${String(u.id).padStart(4)}  ${u.username.padEnd(24)} ${u.role.padEnd(9)} ${u.disabled ? 'disabled' : ''}`.trimEnd());
         return;
       }
       case 'token': {
         if (!name) throw new UsageError('token needs a user name');
-        const user = store.users.findByName(name);
+        const user = await store.users.findByName(name);
         if (!user) throw new UsageError(`no user named "${name}"`);
         const label = flags.get('name') ?? `cli ${new Date().toISOString().slice(0, 10)}`;
-        const { id, token, expiresAt } = issueApiToken(store.tokens, user.id, label, config.tokenTtlDays);
-        store.audit.append({ action: 'token_created', username: 'cli', details: { tokenId: id, name: label, for: user.username, expiresAt } });
+        const { id, token, expiresAt } = await issueApiToken(store.tokens, user.id, label, config.tokenTtlDays);
+        await store.audit.append({ action: 'token_created', username: 'cli', details: { tokenId: id, name: label, for: user.username, expiresAt } });
         console.error(`API token for ${user.username} (role ${user.role}), valid until ${expiresAt}, shown once; send it as "Authorization: Bearer <token>":`);
         console.log(token);
         return;
       }
       case 'passwd': {
         if (!name) throw new UsageError('passwd needs a user name');
-        const user = store.users.findByName(name);
+        const user = await store.users.findByName(name);
         if (!user) throw new UsageError(`no user named "${name}"`);
         const password = PasswordSchema.parse(await readPassword(flags));
         const problem = passwordProblem(password, user.username);
         if (problem) throw new UsageError(problem);
         const hash = await hashPassword(password);
-        const revoked = store.tx(() => {
-          store.users.setPasswordHash(user.id, hash);
-          store.sessions.deleteForUser(user.id);
+        const revoked = await store.tx(async () => {
+          await store.users.setPasswordHash(user.id, hash);
+          await store.sessions.deleteForUser(user.id);
           return store.tokens.revokeAllForUser(user.id);
         });
-        store.audit.append({ action: 'user_changed', username: 'cli', details: { userId: user.id, username: user.username, passwordReset: true, revokedTokens: revoked } });
+        await store.audit.append({ action: 'user_changed', username: 'cli', details: { userId: user.id, username: user.username, passwordReset: true, revokedTokens: revoked } });
         console.log(`password changed for ${user.username}; their sessions were ended and ${revoked} API token(s) revoked`);
         return;
       }
@@ -144,7 +144,7 @@ async function main(argv: string[]): Promise<void> {
         throw new UsageError(`unknown command "${command}"`);
     }
   } finally {
-    store.close();
+    await store.close();
   }
 }
 

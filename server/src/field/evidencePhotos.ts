@@ -1,8 +1,6 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { HttpError } from '../http/errors.js';
 import type { StreamedFile } from '../http/upload.js';
-import { keepOriginal } from '../images/originals.js';
 import { checkImageSize } from '../images/pixelLimit.js';
 import { ACCEPTED_PHOTO_TYPES, MIME, sniffPhotoType } from '../images/sniff.js';
 import { cleanFileName } from '../jobs/ingest.js';
@@ -52,18 +50,18 @@ export async function takeEvidencePhotos(files: ReceivedPhoto[], store: Store, l
     }
     const kept: StoredPhoto[] = [];
     for (const { tmp, ...photo } of checked) {
-      await keepOriginal(store.paths.originals, photo.sha256, { file: tmp });
+      await store.blobs.keepOriginal(photo.sha256, { file: tmp });
       kept.push(photo);
     }
     return kept;
   } finally {
-    await Promise.all(files.map((f) => (f.path ? fs.promises.rm(f.path, { force: true }) : undefined)));
+    await Promise.all(files.filter((f) => f.path).map((f) => fs.promises.rm(f.path, { force: true })));
   }
 }
 
 /** After a refused change: originals that no images row refers to are removed again. */
 export async function dropUnreferenced(store: Store, photos: StoredPhoto[]): Promise<void> {
   for (const p of photos) {
-    if (!store.images.isShaReferenced(p.sha256)) await fs.promises.rm(path.join(store.paths.originals, p.sha256), { force: true });
+    if (!(await store.images.isShaReferenced(p.sha256))) await store.blobs.removeOriginal(p.sha256);
   }
 }

@@ -34,23 +34,26 @@ export type FieldOutcome =
  * Moves a site's field work on, in ONE immediate transaction: rules, version check, evidence photos (as images
  * rows), the new state, its event and the audit record. A repeated idempotency key answers the earlier event.
  */
-export function recordFieldChange(
+export async function recordFieldChange(
   store: Store,
   siteId: number,
   input: FieldChangeInput,
   actor: { id: number; username: string; role: Role },
   ip: string | null,
-): FieldOutcome {
-  return store.db
-    .transaction((): FieldOutcome => {
-      const site = store.sites.get(siteId);
+): Promise<FieldOutcome> {
+  return store.tx(
+    async (): Promise<FieldOutcome> => {
+      // BEGIN IMMEDIATE serialises writers on SQLite; on PostgreSQL the site's row lock keeps two changes of one site
+      // from both reading the same version and both writing version + 1.
+      if (store.dialect === 'postgres') await store.sql.get('SELECT id FROM sites WHERE id = ? FOR UPDATE', [siteId]);
+      const site = await store.sites.get(siteId);
       if (!site) return { kind: 'not_found' };
       const userId = String(actor.id);
       if (input.idempotencyKey) {
-        const earlier = store.field.findByIdempotencyKey(userId, input.idempotencyKey);
+        const earlier = await store.field.findByIdempotencyKey(userId, input.idempotencyKey);
         if (earlier) {
           if (earlier.siteId === siteId && earlier.after === input.state) {
-            return { kind: 'replayed', task: store.field.get(siteId)!, event: earlier };
+            return { kind: 'replayed', task: (await store.field.get(siteId))!, event: earlier };
           }
           return {
             kind: 'refused',
@@ -58,16 +61,17 @@ export function recordFieldChange(
           };
         }
       }
-      const task = store.field.get(siteId);
+      const task = await store.field.get(siteId);
       if (input.baseVersion !== undefined && input.baseVersion !== (task?.version ?? 0)) return { kind: 'conflict', task };
 
-      const assigneeUser = input.state === 'assigned' && input.assignee ? store.users.findByName(input.assignee) : undefined;
+      const assigneeUser = input.state === 'assigned' && input.assignee ? await store.users.findByName(input.assignee) : undefined;
       const assigneeRole = assigneeUser && !assigneeUser.disabled ? assigneeUser.role : undefined;
       const violation = checkFieldChange(site, task, { ...input, photoCount: input.photos.length }, actor, assigneeRole);
       if (violation) return { kind: 'refused', violation };
 
       const at = nowIso();
-      const imageIds = input.photos.map((p) => storePhotoRow(store, p, actor.username, siteId, at));
+      const imageIds: number[] = [];
+      for (const p of input.photos) imageIds.push(await storePhotoRow(store, p, actor.username, siteId, at));
       const assigning = input.state === 'assigned';
       const next = {
         state: input.state,
@@ -79,7 +83,7 @@ export function recordFieldChange(
         assignedAt: assigning ? at : (task?.assignedAt ?? null),
         assignedBy: assigning ? actor.username : (task?.assignedBy ?? null),
       };
-      const written = store.field.record(
+      const written = await store.field.record(
         {
           siteId,
           before: task?.state ?? null,
@@ -97,7 +101,7 @@ export function recordFieldChange(
         },
         next,
       );
-      store.audit.append({
+      await store.audit.append({
         action: 'field',
         user: { id: actor.id, username: actor.username },
         siteId,
@@ -116,13 +120,14 @@ export function recordFieldChange(
         ip,
       });
       return { kind: 'ok', ...written };
-    })
-    .immediate();
+    },
+    { immediate: true },
+  );
 }
 
-function storePhotoRow(store: Store, p: StoredPhoto, username: string, siteId: number, at: string): number {
-  const { image } = store.images.insertOrGet({ flightId: null, name: p.name, sha256: p.sha256, sizeBytes: p.sizeBytes, mime: p.mime, uploadedBy: username });
-  store.images.saveFacts(image.id, {
+async function storePhotoRow(store: Store, p: StoredPhoto, username: string, siteId: number, at: string): Promise<number> {
+  const { image } = await store.images.insertOrGet({ flightId: null, name: p.name, sha256: p.sha256, sizeBytes: p.sizeBytes, mime: p.mime, uploadedBy: username });
+  await store.images.saveFacts(image.id, {
     width: p.width,
     height: p.height,
     orientation: p.orientation,

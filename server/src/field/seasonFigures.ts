@@ -55,11 +55,11 @@ export function isoWeek(at: string): { week: string; weekStart: string } {
  * (current) confirmation was made, "eradicated" when the field outcome was recorded; area flown is the union of
  * frame footprints, by frame capture time (per flight, and per flight and week).
  */
-export function seasonFigures(store: Store, f: SeasonFilters): SeasonFigures {
+export async function seasonFigures(store: Store, f: SeasonFilters): Promise<SeasonFigures> {
   const fromMs = f.from ? Date.parse(f.from) : -Infinity;
   const toMs = f.to ? Date.parse(f.to) : Infinity;
   const inRange = (at: string | null): at is string => at != null && Date.parse(at) >= fromMs && Date.parse(at) <= toMs;
-  const { sites, frames } = store.field.seasonRows(f.flightId);
+  const { sites, frames } = await store.field.seasonRows(f.flightId);
 
   const totals = zero();
   const weeks = new Map<string, WeekFigures>();
@@ -69,8 +69,12 @@ export function seasonFigures(store: Store, f: SeasonFilters): SeasonFigures {
     if (!weeks.has(w.week)) weeks.set(w.week, { ...w, ...zero() });
     return weeks.get(w.week)!;
   };
+  const flightNames = new Map<number, string | null>();
+  for (const id of new Set([...sites.map((s) => s.flightId), ...frames.map((fr) => fr.flightId)])) {
+    if (id != null) flightNames.set(id, (await store.flights.get(id))?.name ?? null);
+  }
   const flightOf = (id: number | null) => {
-    if (!flights.has(id)) flights.set(id, { flightId: id, flightName: id == null ? null : (store.flights.get(id)?.name ?? null), ...zero() });
+    if (!flights.has(id)) flights.set(id, { flightId: id, flightName: id == null ? null : (flightNames.get(id) ?? null), ...zero() });
     return flights.get(id)!;
   };
   const add = (at: string, flightId: number | null, key: keyof Figures, n = 1) => {

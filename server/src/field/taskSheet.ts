@@ -25,7 +25,7 @@ export function findCjkFont(configured?: string): { path: string; family?: strin
 interface Sheet {
   site: Site;
   flightName: string | null;
-  task: ReturnType<Store['field']['get']>;
+  task: Awaited<ReturnType<Store['field']['get']>>;
   map: Buffer | null;
   mapCaption: string;
   crop: Buffer | null;
@@ -50,7 +50,7 @@ export function uprightPoint(x: number, y: number, w: number, h: number, o: numb
 /** The frame's preview (flight's own imagery) with the site ringed: error radius when the scale is known. */
 async function markedFrame(store: Store, image: ImageRecord, det: Detection, errorRadiusM: number): Promise<Buffer | null> {
   if (!image.width || !image.height) return null;
-  const file = await derivedImage(store.paths.derived, store.paths.originals, image.sha256, 'preview');
+  const file = await derivedImage(store.blobs.derived, store.blobs.originals, image.sha256, 'preview');
   const meta = await sharp(file).metadata();
   const p = uprightPoint(det.box.x + det.box.w / 2, det.box.y + det.box.h / 2, image.width, image.height, image.orientation ?? 1);
   const scale = (meta.width ?? DERIVED_SIZES.preview) / p.w;
@@ -68,11 +68,11 @@ async function markedFrame(store: Store, image: ImageRecord, det: Detection, err
 }
 
 async function gatherSheet(store: Store, site: Site): Promise<Sheet> {
-  const detections = store.detections.listBySite(site.id);
+  const detections = await store.detections.listBySite(site.id);
   const best = detections.find((d) => d.id === site.bestDetectionId) ?? detections[0] ?? null;
   const images = new Map<number, ImageRecord>();
   for (const d of detections) {
-    const im = store.images.get(d.imageId);
+    const im = await store.images.get(d.imageId);
     if (im) images.set(im.id, im);
   }
   let map: Buffer | null = null;
@@ -81,7 +81,7 @@ async function gatherSheet(store: Store, site: Site): Promise<Sheet> {
   if (best) {
     const image = images.get(best.imageId);
     if (image) {
-      crop = await fs.promises.readFile(await detectionCrop(store.paths.derived, store.paths.originals, image.sha256, best.id, best.box)).catch(() => null);
+      crop = await fs.promises.readFile(await detectionCrop(store.blobs.derived, store.blobs.originals, image.sha256, best.id, best.box)).catch(() => null);
       if (site.source === 'drone') {
         map = await markedFrame(store, image, best, site.errorRadiusM).catch(() => null);
         const yaw = (image.camera as { yawDeg?: number } | null)?.yawDeg;
@@ -98,11 +98,11 @@ async function gatherSheet(store: Store, site: Site): Promise<Sheet> {
   }
   let takeoff: Sheet['takeoff'] = null;
   if (site.flightId != null) {
-    const first = store.images.listByFlight(site.flightId).find((im) => im.lat != null && im.lon != null);
+    const first = (await store.images.listByFlight(site.flightId)).find((im) => im.lat != null && im.lon != null);
     if (first) takeoff = { image: first, at: { lat: first.lat!, lon: first.lon! } };
   }
-  const flight = site.flightId != null ? store.flights.get(site.flightId) : null;
-  return { site, flightName: flight?.name ?? null, task: store.field.get(site.id), map, mapCaption, crop, nearest, takeoff };
+  const flight = site.flightId != null ? await store.flights.get(site.flightId) : null;
+  return { site, flightName: flight?.name ?? null, task: await store.field.get(site.id), map, mapCaption, crop, nearest, takeoff };
 }
 
 /** The label/value lines of a sheet, and the case band the aerial estimate points to (null without one). */

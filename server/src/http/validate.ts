@@ -24,9 +24,9 @@ export function parseId(value: unknown, what: string): number {
 }
 
 /** The thing a path id names: 400 `invalid_id` for a badly written id, 404 `not_found` naming it when there is none. */
-export function findOr404<T>(value: unknown, what: string, find: (id: number) => T | null | undefined): T {
+export async function findOr404<T>(value: unknown, what: string, find: (id: number) => Promise<T | null | undefined>): Promise<T> {
   const id = parseId(value, what);
-  const found = find(id);
+  const found = await find(id);
   if (found == null) throw notFound(`${what} ${id}`);
   return found;
 }

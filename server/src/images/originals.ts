@@ -20,6 +20,15 @@ export async function keepOriginal(originalsDir: string, sha256: string, from: {
     await fs.promises.writeFile(source, from.bytes);
   }
   await fs.promises.chmod(source, 0o444);
-  await fs.promises.rename(source, dest);
+  try {
+    await fs.promises.rename(source, dest);
+  } catch (err) {
+    // the originals on a shared volume, the upload's temp file on this machine's disk: copy, then rename there
+    if ((err as NodeJS.ErrnoException).code !== 'EXDEV') throw err;
+    const part = `${dest}.${crypto.randomUUID()}.part`;
+    await fs.promises.copyFile(source, part);
+    await fs.promises.rename(part, dest);
+    await fs.promises.rm(source, { force: true });
+  }
   return dest;
 }

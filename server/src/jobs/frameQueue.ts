@@ -19,17 +19,17 @@ export interface ReprocessCounts {
 
 export interface FrameQueue {
   /** Records a new frame and queues its job in one transaction; the same bytes in the same flight again are a duplicate, nothing queued. */
-  enqueue(image: NewImage): { image: ImageRecord; duplicate: boolean };
+  enqueue(image: NewImage): Promise<{ image: ImageRecord; duplicate: boolean }>;
   /** Queues a failed frame again; null when it is not failed (or gone). */
-  retryImage(imageId: number): Job | null;
+  retryImage(imageId: number): Promise<Job | null>;
   /** Queues every failed frame of a flight again; the ids queued. */
-  retryFlight(flightId: number): number[];
+  retryFlight(flightId: number): Promise<number[]>;
   /**
    * Processes every frame of a flight again, once (store.jobs.requeueFlight: unreviewed sites and their detections
    * go, reviewed ones stay). `alsoInTransaction` writes what belongs with it (new flight values, the audit record) in
    * the same transaction. Null when frames of the flight are still waiting or running.
    */
-  reprocessFlight(flightId: number, alsoInTransaction?: (counts: ReprocessCounts) => void): ReprocessCounts | null;
+  reprocessFlight(flightId: number, alsoInTransaction?: (counts: ReprocessCounts) => Promise<void> | void): Promise<ReprocessCounts | null>;
 }
 
 export function frameQueue(store: Store, events: JobEvents | null): FrameQueue {
@@ -39,41 +39,40 @@ export function frameQueue(store: Store, events: JobEvents | null): FrameQueue {
     events.workAvailable();
   };
   return {
-    enqueue(image) {
-      const r = store.tx(() => {
-        const got = store.images.insertOrGet(image);
-        if (!got.duplicate) store.jobs.enqueue(got.image.id);
+    async enqueue(image) {
+      const r = await store.tx(async () => {
+        const got = await store.images.insertOrGet(image);
+        if (!got.duplicate) await store.jobs.enqueue(got.image.id);
         return got;
       });
       if (!r.duplicate) announce(r.image.flightId, [r.image.id]);
       return r;
     },
-    retryImage(imageId) {
-      const job = store.jobs.retryImage(imageId);
-      if (job) announce(store.images.get(imageId)?.flightId ?? null, [imageId]);
+    async retryImage(imageId) {
+      const job = await store.jobs.retryImage(imageId);
+      if (job) announce((await store.images.get(imageId))?.flightId ?? null, [imageId]);
       return job;
     },
-    retryFlight(flightId) {
-      const retried = store.images
-        .listByFlight(flightId)
-        .filter((i) => i.status === 'failed')
-        .filter((i) => store.jobs.retryImage(i.id) !== null)
-        .map((i) => i.id);
+    async retryFlight(flightId) {
+      const retried: number[] = [];
+      for (const i of await store.images.listByFlight(flightId)) {
+        if (i.status === 'failed' && (await store.jobs.retryImage(i.id)) !== null) retried.push(i.id);
+      }
       announce(flightId, retried);
       return retried;
     },
-    reprocessFlight(flightId, alsoInTransaction) {
-      const r = store.tx(() => {
-        const requeued = store.jobs.requeueFlight(flightId);
+    async reprocessFlight(flightId, alsoInTransaction) {
+      const r = await store.tx(async () => {
+        const requeued = await store.jobs.requeueFlight(flightId);
         if (!requeued) return null;
-        const { deletedDetectionIds, ...counts } = requeued;
-        alsoInTransaction?.(counts);
+        const { deletedDetectionIds: _ids, ...counts } = requeued;
+        await alsoInTransaction?.(counts);
         return requeued;
-      });
+      }, { immediate: true });
       if (!r) return null;
       const { deletedDetectionIds, ...counts } = r;
-      removeCrops(store.paths.derived, deletedDetectionIds);
-      announce(flightId, store.images.listByFlight(flightId).map((i) => i.id));
+      removeCrops(store.blobs.derived, deletedDetectionIds);
+      announce(flightId, (await store.images.listByFlight(flightId)).map((i) => i.id));
       return counts;
     },
   };

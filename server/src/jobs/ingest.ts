@@ -3,7 +3,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Store } from '../store/index.js';
 import { checkImageSize } from '../images/pixelLimit.js';
-import { keepOriginal } from '../images/originals.js';
 import { sniffImage, SNIFF_BYTES } from '../images/sniff.js';
 import { sha256OfFile } from '../util/sha256.js';
 import { checkJpegComplete } from './jpegComplete.js';
@@ -92,7 +91,7 @@ export async function ingestFile(
   if (!sniffed.ok) return reject(sniffed.code, sniffed.reason);
   const sha256 = f.sha256 ?? (await sha256OfFile(f.tmpPath));
 
-  const existing = store.images.findInFlight(ctx.flightId, sha256);
+  const existing = await store.images.findInFlight(ctx.flightId, sha256);
   if (existing) {
     await removeQuietly(f.tmpPath);
     return { accepted: { id: existing.id, name: existing.name, sha256, duplicate: true } };
@@ -101,8 +100,8 @@ export async function ingestFile(
   const problem = !size.ok ? size : sniffed.mime === 'image/jpeg' ? await checkJpegComplete(f.tmpPath) : null;
   if (problem) return reject(problem.code, problem.reason);
 
-  await keepOriginal(store.paths.originals, sha256, { file: f.tmpPath });
-  const { image, duplicate } = frameQueue(store, events).enqueue({ flightId: ctx.flightId, name, sha256, sizeBytes: f.size, mime: sniffed.mime, uploadedBy: ctx.uploadedBy });
+  await store.blobs.keepOriginal(sha256, { file: f.tmpPath });
+  const { image, duplicate } = await frameQueue(store, events).enqueue({ flightId: ctx.flightId, name, sha256, sizeBytes: f.size, mime: sniffed.mime, uploadedBy: ctx.uploadedBy });
   return { accepted: { id: image.id, name: image.name, sha256, duplicate } };
 }
 

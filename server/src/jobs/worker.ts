@@ -1,5 +1,4 @@
 import crypto from 'node:crypto';
-import path from 'node:path';
 import type { Logger } from '../logger.js';
 import type { FlightOverrides } from '../pipeline/camera.js';
 import type { FrameResult } from '../pipeline/detectFrame.js';
@@ -22,8 +21,15 @@ export interface WorkerPoolOptions {
   concurrency: number;
   /** a claimed job is someone else's after this long without renewal */
   leaseMs?: number;
-  /** fallback poll when no wake-up arrives (e.g. jobs queued by another process) */
+  /** fallback poll when no wake-up arrives (e.g. a missed notification from another process) */
   idlePollMs?: number;
+  /**
+   * True only when this process is the one worker of its store (embedded SQLite, role all): jobs left running are then
+   * a previous run's and go back to the queue at start. With several workers, a lease that stops being renewed does it.
+   */
+  soleWorker?: boolean;
+  /** before each frame (e.g. follow a head promoted by another process); errors are only logged */
+  beforeFrame?: () => Promise<void>;
   /** after a frame is committed (e.g. to prepare its thumbnails and crops); errors are only logged */
   onFrameDone?: (image: { id: number; sha256: string }, detections: Detection[]) => Promise<void>;
 }
@@ -35,13 +41,14 @@ class LeaseLost extends Error {}
  * job's 'done'. A crash before the commit leaves nothing behind and the job is run again after restart; a crash
  * after it leaves a done job that is never run again.
  */
-export function commitFrame(store: Store, job: Job, owner: string, flightId: number, result: FrameResult, durationMs: number): Detection[] {
-  return store.tx(() => {
+export async function commitFrame(store: Store, job: Job, owner: string, flightId: number, result: FrameResult, durationMs: number): Promise<Detection[]> {
+  return store.tx(async () => {
     const facts = frameFacts(result);
     const modelVersion = modelVersionOf(result.model);
     const seenAt = facts.takenAt && !Number.isNaN(Date.parse(facts.takenAt)) ? new Date(facts.takenAt).toISOString() : new Date().toISOString();
-    const inserted = result.detections.map((d) =>
-      store.detections.insert({
+    const inserted: Detection[] = [];
+    for (const d of result.detections) {
+      const det = await store.detections.insert({
         imageId: job.imageId,
         flightId,
         box: { x: d.box.x, y: d.box.y, w: d.box.w, h: d.box.h },
@@ -55,14 +62,17 @@ export function commitFrame(store: Store, job: Job, owner: string, flightId: num
         areaM2: d.areaM2,
         estimatedHeads: d.estimatedHeads,
         outline: d.outline ? { type: 'Polygon', coordinates: [d.outline] } : null,
-      }),
-    );
-    inserted.forEach((det, i) => store.detections.saveFeatures({ imageId: job.imageId, detectionId: det.id, modelVersion, ...result.detections[i].features }));
-    store.detections.saveFeatures({ imageId: job.imageId, detectionId: null, modelVersion, ...result.background });
-    placeDetections(store, flightId, inserted, seenAt);
-    store.images.saveFacts(job.imageId, facts);
-    if (!store.jobs.markDone(job.id, owner, durationMs)) throw new LeaseLost(`job ${job.id} is no longer leased to ${owner}`);
-    return inserted.map((d) => store.detections.get(d.id)!);
+      });
+      await store.detections.saveFeatures({ imageId: job.imageId, detectionId: det.id, modelVersion, ...d.features });
+      inserted.push(det);
+    }
+    await store.detections.saveFeatures({ imageId: job.imageId, detectionId: null, modelVersion, ...result.background });
+    await placeDetections(store, flightId, inserted, seenAt);
+    await store.images.saveFacts(job.imageId, facts);
+    if (!(await store.jobs.markDone(job.id, owner, durationMs))) throw new LeaseLost(`job ${job.id} is no longer leased to ${owner}`);
+    const out: Detection[] = [];
+    for (const d of inserted) out.push((await store.detections.get(d.id))!);
+    return out;
   });
 }
 
@@ -82,12 +92,14 @@ export class WorkerPool {
     this.idlePollMs = o.idlePollMs ?? 2_000;
   }
 
-  /** Puts jobs a dead process left running back in the queue, then starts the loops. */
-  start(): void {
+  /** Puts jobs a dead process left running back in the queue (sole worker only), then starts the loops. */
+  async start(): Promise<void> {
     if (this.running) return;
-    const recovered = this.o.store.jobs.recoverOrphans();
-    if (recovered > 0) this.o.logger.warn({ recovered }, 'requeued frames left running by a previous process');
     this.running = true;
+    if (this.o.soleWorker) {
+      const recovered = await this.o.store.jobs.recoverOrphans();
+      if (recovered > 0) this.o.logger.warn({ recovered }, 'requeued frames left running by a previous process');
+    }
     this.o.store.flights.setWorkers(this.o.concurrency);
     this.offWork = this.o.events.onWork(() => this.wake());
     for (let i = 0; i < this.o.concurrency; i++) this.loops.push(this.loop(i));
@@ -123,7 +135,7 @@ export class WorkerPool {
     while (this.running) {
       let job: Job | null = null;
       try {
-        job = this.o.store.jobs.claim(this.owner, this.leaseMs);
+        job = await this.o.store.jobs.claim(this.owner, this.leaseMs);
       } catch (err) {
         this.o.logger.error({ err, worker: n }, 'claiming a job failed');
       }
@@ -131,6 +143,7 @@ export class WorkerPool {
         await this.idle();
         continue;
       }
+      if (this.o.beforeFrame) await this.o.beforeFrame().catch((err: Error) => this.o.logger.warn({ err: err.message }, 'before-frame step failed'));
       await this.run(job);
       // let HTTP requests in between frames
       await new Promise((r) => setImmediate(r));
@@ -139,22 +152,24 @@ export class WorkerPool {
 
   private async run(job: Job): Promise<void> {
     const { store, events, logger } = this.o;
-    const image = store.images.get(job.imageId);
+    const image = await store.images.get(job.imageId);
     if (!image || image.flightId == null) {
-      store.jobs.markFailed(job.id, this.owner, 'the frame record is missing');
+      await store.jobs.markFailed(job.id, this.owner, 'the frame record is missing');
       return;
     }
     const flightId = image.flightId;
     this.active.add(job.id);
     events.frame({ flightId, imageId: image.id, status: 'processing' });
-    const renew = setInterval(() => store.jobs.renewLease(job.id, this.owner, this.leaseMs), Math.max(1000, this.leaseMs / 3));
+    const renew = setInterval(() => {
+      store.jobs.renewLease(job.id, this.owner, this.leaseMs).catch((err: Error) => logger.warn({ err: err.message, jobId: job.id }, 'could not renew a lease'));
+    }, Math.max(1000, this.leaseMs / 3));
     renew.unref();
     const t0 = performance.now();
     try {
-      const overrides = store.flights.overrides(flightId) ?? {};
-      const result = await this.o.process(path.join(store.paths.originals, image.sha256), overrides);
+      const overrides = (await store.flights.overrides(flightId)) ?? {};
+      const result = await this.o.process(store.blobs.originalPath(image.sha256), overrides);
       const durationMs = performance.now() - t0;
-      const detections = commitFrame(store, job, this.owner, flightId, result, durationMs);
+      const detections = await commitFrame(store, job, this.owner, flightId, result, durationMs);
       logger.info({ imageId: image.id, flightId, detections: detections.length, ms: Math.round(durationMs) }, 'frame processed');
       events.frame({ flightId, imageId: image.id, status: 'done', detections: detections.length });
       if (this.o.onFrameDone) {
@@ -167,10 +182,10 @@ export class WorkerPool {
         return;
       }
       const reason = frameErrorReason(err);
-      if (!this.running && !store.db.open) return; // shut down mid-frame: the job is requeued at the next start
+      if (!this.running) return; // shut down mid-frame: the job is requeued at the next start, or when its lease runs out
       logger.warn({ imageId: image.id, flightId, reason }, 'frame failed');
       try {
-        store.jobs.markFailed(job.id, this.owner, reason, performance.now() - t0);
+        await store.jobs.markFailed(job.id, this.owner, reason, performance.now() - t0);
         events.frame({ flightId, imageId: image.id, status: 'failed', error: reason });
       } catch (e) {
         logger.error({ err: e, jobId: job.id }, 'could not record a frame failure');

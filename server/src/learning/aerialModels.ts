@@ -29,6 +29,8 @@ export class AerialModels {
   private running: RetrainJob | null = null;
   private listeners = new Set<(job: RetrainJob) => void>();
   private applyHead: ((head: AerialHead) => Promise<void>) | null = null;
+  /** the version whose head the frame processors of this process hold */
+  private appliedVersion: string | null = null;
 
   constructor(
     private readonly store: Store,
@@ -52,13 +54,29 @@ export class AerialModels {
     return this.manifestCache;
   }
 
-  activeVersion(): string {
+  activeVersion(): Promise<string> {
     return activeVersion(this.store, this.manifest());
   }
 
   /** The head new frames should use (the shipped one when the active version cannot be read). */
-  activeHead(): AerialHead {
-    return headOf(this.store, this.manifest(), this.activeVersion());
+  async activeHead(): Promise<AerialHead> {
+    const version = await this.activeVersion();
+    const head = await headOf(this.store, this.manifest(), version);
+    this.appliedVersion ??= version;
+    return head;
+  }
+
+  /**
+   * For a worker process: when another process (an API server, the CLI) promoted a version since this one last
+   * looked, hands its head to the frame processors. One small query per frame.
+   */
+  async followActiveHead(): Promise<void> {
+    if (!this.applyHead) return;
+    const version = await this.activeVersion();
+    if (version === this.appliedVersion) return;
+    const head = await headOf(this.store, this.manifest(), version);
+    await this.applyHead(head);
+    this.appliedVersion = version;
   }
 
   onJob(fn: (job: RetrainJob) => void): () => void {
@@ -120,8 +138,9 @@ export class AerialModels {
 
   /** Promotes (or rolls back to) a version, re-scoring pending sites, then hands its head to the frame processors. */
   async promote(version: string, actor: Actor, ip?: string | null): Promise<PromoteResult> {
-    const result = promoteVersion(this.store, this.manifest(), version, actor, ip);
+    const result = await promoteVersion(this.store, this.manifest(), version, actor, ip);
     await this.applyHead?.(result.head);
+    this.appliedVersion = version;
     return result;
   }
 }

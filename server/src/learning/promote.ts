@@ -31,12 +31,10 @@ interface Row {
 }
 
 /** Re-scores pending drone sites under `head` (inside the caller's transaction). */
-export function rescorePendingSites(store: Store, manifest: AerialManifest, head: AerialHead, modelVersion: string): Rescored {
-  const rows = store.db
-    .prepare(`SELECT s.id AS site_id, cf.model_version, cf.cells, cf.channels, cf.data
+export async function rescorePendingSites(store: Store, manifest: AerialManifest, head: AerialHead, modelVersion: string): Promise<Rescored> {
+  const rows = await store.sql.all<Row>(`SELECT s.id AS site_id, cf.model_version, cf.cells, cf.channels, cf.data
       FROM sites s LEFT JOIN detections d ON d.site_id = s.id LEFT JOIN cell_features cf ON cf.detection_id = d.id
-      WHERE s.status = 'pending' AND s.source = 'drone'`)
-    .iterate() as Iterable<Row>;
+      WHERE s.status = 'pending' AND s.source = 'drone'`);
   const best = new Map<number, number | null>();
   const ch = manifest.featureChannels;
   for (const r of rows) {
@@ -45,14 +43,13 @@ export function rescorePendingSites(store: Store, manifest: AerialManifest, head
     const p = bestPresence(head, decodeCells(r.data, r.cells!, ch), r.cells!, ch);
     best.set(r.site_id, Math.max(best.get(r.site_id) ?? 0, p));
   }
-  const update = store.db.prepare('UPDATE sites SET score = ?, scored_by = ? WHERE id = ?');
   const out: Rescored = { sites: 0, belowMinScore: 0, withoutFeatures: 0 };
   for (const [siteId, score] of best) {
     if (score === null) {
       out.withoutFeatures++;
       continue;
     }
-    update.run(score, modelVersion, siteId);
+    await store.sql.run('UPDATE sites SET score = ?, scored_by = ? WHERE id = ?', [score, modelVersion, siteId]);
     out.sites++;
     if (score < manifest.thresholds.minScore) out.belowMinScore++;
   }
@@ -65,18 +62,18 @@ export interface PromoteResult {
   rescored: Rescored;
 }
 
-export function promoteVersion(store: Store, manifest: AerialManifest, version: string, actor: { id: number | null; username: string } | null, ip?: string | null): PromoteResult {
-  const head = headOf(store, manifest, version);
-  return store.tx(() => {
-    const previous = activeVersion(store, manifest);
+export async function promoteVersion(store: Store, manifest: AerialManifest, version: string, actor: { id: number | null; username: string } | null, ip?: string | null): Promise<PromoteResult> {
+  const head = await headOf(store, manifest, version);
+  return store.tx(async () => {
+    const previous = await activeVersion(store, manifest);
     if (previous === version) throw new LearningError(409, 'model_version_active', `Model version ${version} is already the active one.`);
-    const rescored = rescorePendingSites(store, manifest, head, modelVersionOf({ name: manifest.name, version }));
-    const promotion = store.modelVersions.recordPromotion({ version, previousVersion: previous, at: nowIso(), userId: actor?.id ?? null, username: actor?.username ?? null, rescored });
-    const rec = store.modelVersions.get(version);
-    const prev = store.modelVersions.get(previous);
+    const rescored = await rescorePendingSites(store, manifest, head, modelVersionOf({ name: manifest.name, version }));
+    const promotion = await store.modelVersions.recordPromotion({ version, previousVersion: previous, at: nowIso(), userId: actor?.id ?? null, username: actor?.username ?? null, rescored });
+    const rec = await store.modelVersions.get(version);
+    const prev = await store.modelVersions.get(previous);
     // back to the shipped head, or to a version older than the one it replaces
     const rollback = !rec || (prev !== null && rec.createdAt < prev.createdAt);
-    store.audit.append({
+    await store.audit.append({
       action: 'model_promoted',
       user: actor?.id != null ? { id: actor.id, username: actor.username } : null,
       username: actor?.username,
@@ -86,5 +83,5 @@ export function promoteVersion(store: Store, manifest: AerialManifest, version: 
       ip: ip ?? null,
     });
     return { promotion, head, rescored };
-  });
+  }, { immediate: true });
 }

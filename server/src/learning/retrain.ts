@@ -59,7 +59,7 @@ export async function retrainAerialHead(o: RetrainOptions): Promise<ModelVersion
   const progress = (p: RetrainProgress) => o.onProgress?.(p);
   progress({ phase: 'gathering', fraction: 0, message: 'reading reviewed sites and their stored cell features' });
   await yieldToEventLoop();
-  const data = gatherTrainingData(store, { name: manifest.name, version: manifest.version, channels: manifest.featureChannels });
+  const data = await gatherTrainingData(store, { name: manifest.name, version: manifest.version, channels: manifest.featureChannels });
   if (data.sites.length === 0) {
     throw new LearningError(409, 'nothing_to_learn', 'No reviewed or field-checked drone site has stored cell features from this network yet: review some sites first.');
   }
@@ -83,13 +83,13 @@ export async function retrainAerialHead(o: RetrainOptions): Promise<ModelVersion
       await yieldToEventLoop();
     },
   });
-  const version = store.modelVersions.nextLocalVersion(manifest.version);
+  const version = await store.modelVersions.nextLocalVersion(manifest.version);
   const head: AerialHead = { version, weights: [fit.weights, shipped.weights[1], shipped.weights[2]], bias: [fit.bias, shipped.bias[1], shipped.bias[2]] };
 
   progress({ phase: 'reporting', fraction: 0.85, message: 'scoring the gate set and the synthetic evaluation' });
   await yieldToEventLoop();
-  const currentVersion = activeVersion(store, manifest);
-  const current = headOf(store, manifest, currentVersion);
+  const currentVersion = await activeVersion(store, manifest);
+  const current = await headOf(store, manifest, currentVersion);
   const gateFlightIds = [...gate].sort((a, b) => a - b);
   const gateReport: VersionReport['gate'] = gateSites.length
     ? { flights: gateFlightIds, sites: gateSites.length, ...compare(head, current, gateSites, manifest) }
@@ -139,7 +139,7 @@ export async function retrainAerialHead(o: RetrainOptions): Promise<ModelVersion
   const createdBy = o.actor?.username ?? null;
   const base = { name: manifest.name, version: manifest.version, sha256: manifest.sha256 };
   const written = writeVersionFile(store, { kind: 'aerial', version, base, parentVersion: currentVersion, createdAt, createdBy, head, thresholds: manifest.thresholds, summary, report, provenance });
-  const rec = store.modelVersions.add({
+  const rec = await store.modelVersions.add({
     version,
     baseVersion: manifest.version,
     baseSha256: manifest.sha256,
@@ -152,6 +152,6 @@ export async function retrainAerialHead(o: RetrainOptions): Promise<ModelVersion
     report,
     losesRecall,
   });
-  store.audit.append({ action: 'model_retrained', user: o.actor?.id != null ? { id: o.actor.id, username: o.actor.username } : null, username: o.actor?.username, details: { version, parentVersion: currentVersion, summary, losesRecall } });
+  await store.audit.append({ action: 'model_retrained', user: o.actor?.id != null ? { id: o.actor.id, username: o.actor.username } : null, username: o.actor?.username, details: { version, parentVersion: currentVersion, summary, losesRecall } });
   return rec;
 }

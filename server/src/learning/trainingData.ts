@@ -63,16 +63,16 @@ export function madeByBase(modelVersion: string, name: string, baseVersion: stri
   return modelVersion === plain || modelVersion.startsWith(`${plain}+local.`);
 }
 
-export function gatherTrainingData(store: Store, base: { name: string; version: string; channels: number }): TrainingData {
-  const { db } = store;
-  const labels = db.prepare(LABELLED).all() as LabelRow[];
+export async function gatherTrainingData(store: Store, base: { name: string; version: string; channels: number }): Promise<TrainingData> {
+  const { sql } = store;
+  const labels = await sql.all<LabelRow>(LABELLED);
   const ok = (r: CellRow) => r.channels === base.channels && madeByBase(r.model_version, base.name, base.version);
 
   const siteCells = new Map<number, Float32Array[]>();
-  const siteRows = db.prepare(`WITH labelled AS (${LABELLED})
+  const siteRows = await sql.all<CellRow>(`WITH labelled AS (${LABELLED})
     SELECT d.site_id AS key, l.flight_id, cf.model_version, cf.cells, cf.channels, cf.data
     FROM cell_features cf JOIN detections d ON d.id = cf.detection_id JOIN labelled l ON l.site_id = d.site_id`);
-  for (const r of siteRows.iterate() as Iterable<CellRow>) {
+  for (const r of siteRows) {
     if (!ok(r)) continue;
     const list = siteCells.get(r.key) ?? [];
     list.push(decodeCells(r.data, r.cells, r.channels));
@@ -99,12 +99,12 @@ export function gatherTrainingData(store: Store, base: { name: string; version: 
   }
 
   const background: BackgroundSample[] = [];
-  const bgRows = db.prepare(`WITH labelled AS (${LABELLED})
+  const bgRows = await sql.all<CellRow>(`WITH labelled AS (${LABELLED})
     SELECT cf.image_id AS key, i.flight_id, cf.model_version, cf.cells, cf.channels, cf.data
     FROM cell_features cf JOIN images i ON i.id = cf.image_id
     WHERE cf.detection_id IS NULL AND i.flight_id IS NOT NULL
       AND cf.image_id IN (SELECT DISTINCT d.image_id FROM detections d JOIN labelled l ON l.site_id = d.site_id)`);
-  for (const r of bgRows.iterate() as Iterable<CellRow>) {
+  for (const r of bgRows) {
     if (!ok(r)) continue;
     background.push({ imageId: r.key, flightId: r.flight_id, label: 0, cells: decodeCells(r.data, r.cells, r.channels), count: r.cells });
   }

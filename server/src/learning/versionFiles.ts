@@ -34,10 +34,11 @@ export interface VersionFile {
   provenance: unknown;
 }
 
-export const versionsDir = (store: Pick<Store, 'dataDir'>) => path.join(store.dataDir, 'models', 'aerial');
+/** On the blob store: every worker machine reads the versions an API server wrote. */
+export const versionsDir = (store: Pick<Store, 'blobs'>) => store.blobs.models;
 
 /** Writes a version's file (refusing to replace one) and answers its name and sha256. */
-export function writeVersionFile(store: Pick<Store, 'dataDir'>, v: VersionFile): { file: string; sha256: string } {
+export function writeVersionFile(store: Pick<Store, 'blobs'>, v: VersionFile): { file: string; sha256: string } {
   const dir = versionsDir(store);
   fs.mkdirSync(dir, { recursive: true });
   const file = `${v.version}.json`;
@@ -47,9 +48,9 @@ export function writeVersionFile(store: Pick<Store, 'dataDir'>, v: VersionFile):
 }
 
 /** The head of a version: the shipped one from the manifest, a local one from its file (checked against the table). */
-export function headOf(store: Store, manifest: AerialManifest, version: string): AerialHead {
+export async function headOf(store: Store, manifest: AerialManifest, version: string): Promise<AerialHead> {
   if (version === manifest.version) return manifest.head;
-  const rec = store.modelVersions.get(version);
+  const rec = await store.modelVersions.get(version);
   if (!rec) throw new LearningError(404, 'not_found', `Model version ${version} does not exist.`);
   if (rec.baseSha256 !== manifest.sha256) {
     throw new LearningError(409, 'model_version_incompatible', `Model version ${version} was trained on the features of network ${rec.baseVersion} (sha256 ${rec.baseSha256.slice(0, 12)}…), not the installed one.`);
@@ -59,7 +60,7 @@ export function headOf(store: Store, manifest: AerialManifest, version: string):
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch {
-    throw new LearningError(409, 'model_version_missing', `The file of model version ${version} (${rec.file}) is missing from the data directory.`);
+    throw new LearningError(409, 'model_version_missing', `The file of model version ${version} (${rec.file}) is missing from the blob directory.`);
   }
   if (sha256(text) !== rec.fileSha256) {
     throw new LearningError(409, 'model_version_altered', `The file of model version ${version} (${rec.file}) has been changed since it was written.`);
@@ -73,8 +74,8 @@ export function headOf(store: Store, manifest: AerialManifest, version: string):
  * The version making new detections now: the shipped one until something is promoted, and again when the promoted
  * version was trained for another network (the installed model was replaced since).
  */
-export function activeVersion(store: Store, manifest: AerialManifest): string {
-  const promoted = store.modelVersions.activeVersion();
+export async function activeVersion(store: Store, manifest: AerialManifest): Promise<string> {
+  const promoted = await store.modelVersions.activeVersion();
   if (!promoted || promoted === manifest.version) return manifest.version;
-  return store.modelVersions.get(promoted)?.baseSha256 === manifest.sha256 ? promoted : manifest.version;
+  return (await store.modelVersions.get(promoted))?.baseSha256 === manifest.sha256 ? promoted : manifest.version;
 }

@@ -1,5 +1,5 @@
 import type { Store } from '../store/index.js';
-import type { Detection, GeoJsonPolygon } from '../store/types.js';
+import type { Detection, GeoJsonPolygon, Site } from '../store/types.js';
 import { assignToSites, MAX_SITE_RADIUS_M, type Ring } from './assign.js';
 
 const ring = (p: GeoJsonPolygon | null): Ring | null => (p ? (p.coordinates[0] as Ring) : null);
@@ -7,16 +7,20 @@ const polygon = (r: Ring | null): GeoJsonPolygon | null => (r ? { type: 'Polygon
 
 /**
  * Groups a frame's located detections with the flight's nearby sites (assign.ts decides), updating or creating
- * sites and linking each detection to its site. Runs inside the caller's transaction.
+ * sites and linking each detection to its site. Runs inside the caller's transaction (commitFrame).
  */
-export function placeDetections(store: Store, flightId: number, detections: Detection[], seenAt: string): void {
+export async function placeDetections(store: Store, flightId: number, detections: Detection[], seenAt: string): Promise<void> {
   const located = detections.filter((d) => d.lat != null && d.lon != null && d.errorRadiusM != null);
   if (located.length === 0) return;
-  const candidates = new Map<number, ReturnType<Store['sites']['nearby']>[number]>();
+  // Two workers committing frames of one flight at once would each miss the other's new sites (and overwrite each
+  // other's aggregates) on PostgreSQL; the flight's row lock makes them take turns until commit. NO KEY UPDATE, as
+  // the detections just inserted already hold the flight's KEY SHARE lock (foreign key), and FOR UPDATE would deadlock.
+  if (store.dialect === 'postgres') await store.sql.get('SELECT id FROM flights WHERE id = ? FOR NO KEY UPDATE', [flightId]);
+  const candidates = new Map<number, Site>();
   for (const d of located) {
-    for (const s of store.sites.nearby(flightId, d.lat!, d.lon!, MAX_SITE_RADIUS_M * 2)) candidates.set(s.id, s);
+    for (const s of await store.sites.nearby(flightId, d.lat!, d.lon!, MAX_SITE_RADIUS_M * 2)) candidates.set(s.id, s);
   }
-  const frames = store.detections.imageIdsBySites([...candidates.keys()]);
+  const frames = await store.detections.imageIdsBySites([...candidates.keys()]);
   const existing = [...candidates.values()].map((s) => ({
     key: String(s.id),
     lat: s.lat,
@@ -47,12 +51,12 @@ export function placeDetections(store: Store, flightId: number, detections: Dete
   );
   const siteIdByKey = new Map<string, number>();
   for (const s of sites) {
-    const best = byId.get(s.bestDetectionId) ?? (s.bestDetectionId ? store.detections.get(Number(s.bestDetectionId)) : null);
+    const best = byId.get(s.bestDetectionId) ?? (s.bestDetectionId ? await store.detections.get(Number(s.bestDetectionId)) : null);
     const modelVersion = best?.modelVersion ?? null;
     const topLabel = best?.top[0]?.label ?? null;
     const plot = { areaM2: s.areaM2, estimatedHeads: s.estimatedHeads, outline: polygon(s.outline), detectionCount: s.detectionCount };
     if (s.isNew) {
-      const created = store.sites.create({
+      const created = await store.sites.create({
         flightId,
         source: 'drone',
         lat: s.lat,
@@ -70,7 +74,7 @@ export function placeDetections(store: Store, flightId: number, detections: Dete
     } else {
       const id = Number(s.key);
       const current = candidates.get(id)!;
-      store.sites.updateAggregate(id, {
+      await store.sites.updateAggregate(id, {
         lat: s.lat,
         lon: s.lon,
         errorRadiusM: s.errorRadiusM,
@@ -85,5 +89,5 @@ export function placeDetections(store: Store, flightId: number, detections: Dete
       siteIdByKey.set(s.key, id);
     }
   }
-  for (const a of assignments) store.detections.attachToSite(Number(a.detectionId), siteIdByKey.get(a.siteKey)!);
+  for (const a of assignments) await store.detections.attachToSite(Number(a.detectionId), siteIdByKey.get(a.siteKey)!);
 }

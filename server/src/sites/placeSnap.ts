@@ -6,11 +6,11 @@ import type { Detection, Site } from '../store/types.js';
  * seeds it and is linked to it. Officers judge each plant they photograph, so snaps are never merged with each
  * other or with drone sites. Runs inside the caller's transaction.
  */
-export function placeSnapDetection(store: Store, detection: Detection, seenAt: string): Site {
+export async function placeSnapDetection(store: Store, detection: Detection, seenAt: string): Promise<Site> {
   if (detection.lat == null || detection.lon == null || detection.errorRadiusM == null) {
     throw new Error(`placeSnapDetection: detection ${detection.id} has no position`);
   }
-  const site = store.sites.create({
+  const site = await store.sites.create({
     flightId: null,
     source: 'phone',
     lat: detection.lat,
@@ -25,6 +25,6 @@ export function placeSnapDetection(store: Store, detection: Detection, seenAt: s
     note: null,
     firstSeenAt: seenAt,
   });
-  store.detections.attachToSite(detection.id, site.id);
+  await store.detections.attachToSite(detection.id, site.id);
   return site;
 }

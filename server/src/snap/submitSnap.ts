@@ -1,8 +1,5 @@
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import type { Classifier } from '../model/classifier.js';
 import { closeupPixels } from '../model/preprocess.js';
-import { keepOriginal } from '../images/originals.js';
 import { checkImageSize } from '../images/pixelLimit.js';
 import { ACCEPTED_PHOTO_TYPES, MIME, sniffPhotoType, type PhotoType } from '../images/sniff.js';
 import type { Store } from '../store/index.js';
@@ -107,7 +104,7 @@ async function runSnap(deps: SnapDeps, input: SnapInput): Promise<SnapOutcome> {
   const digest = sha256(photo);
   const userId = String(input.user.id);
   if (input.idempotencyKey) {
-    const earlier = store.snaps.findByIdempotencyKey(userId, input.idempotencyKey);
+    const earlier = await store.snaps.findByIdempotencyKey(userId, input.idempotencyKey);
     if (earlier) {
       if (earlier.sha256 !== digest) throw reusedKey();
       return { answer: earlier.answer as SnapAnswer, replayed: true };
@@ -129,7 +126,7 @@ async function runSnap(deps: SnapDeps, input: SnapInput): Promise<SnapOutcome> {
   const tRead = performance.now();
 
   // Decode with shrink-on-load (closeupPixels), classify, and keep the original, overlapping the disk write.
-  const saving = keepOriginal(store.paths.originals, digest, { bytes: photo });
+  const saving = store.blobs.keepOriginal(digest, { bytes: photo });
   saving.catch(() => undefined); // awaited below; this only stops an early throw from leaving it unhandled
   const decode = deps.pixels ?? closeupPixels;
   let pixels: Buffer;
@@ -137,7 +134,7 @@ async function runSnap(deps: SnapDeps, input: SnapInput): Promise<SnapOutcome> {
     pixels = await decode(photo, manifest.input.size);
   } catch (err) {
     await saving.catch(() => undefined);
-    if (!store.images.isShaReferenced(digest)) await fs.rm(path.join(store.paths.originals, digest), { force: true });
+    if (!(await store.images.isShaReferenced(digest))) await store.blobs.removeOriginal(digest);
     throw new SnapRejected('unreadable_photo', `The photo cannot be decoded: ${(err as Error).message}`);
   }
   const tDecode = performance.now();
@@ -153,10 +150,10 @@ async function runSnap(deps: SnapDeps, input: SnapInput): Promise<SnapOutcome> {
   const seenAt = exif.takenAt ?? new Date().toISOString();
   const topForStore = decision.top.map(({ label, score }) => ({ label, score }));
 
-  const answer = store.tx(() => {
-    const existing = input.idempotencyKey ? store.snaps.findByIdempotencyKey(userId, input.idempotencyKey) : null;
+  const record = async (): Promise<SnapAnswer> => {
+    const existing = input.idempotencyKey ? await store.snaps.findByIdempotencyKey(userId, input.idempotencyKey) : null;
     if (existing) return existing.answer as SnapAnswer;
-    const { image } = store.images.insertOrGet({
+    const { image } = await store.images.insertOrGet({
       flightId: null,
       name: safeName(input.fileName, type),
       sha256: digest,
@@ -164,7 +161,7 @@ async function runSnap(deps: SnapDeps, input: SnapInput): Promise<SnapOutcome> {
       mime: MIME[type as keyof typeof MIME],
       uploadedBy: input.user.username,
     });
-    store.images.saveFacts(image.id, {
+    await store.images.saveFacts(image.id, {
       width: meta.width,
       height: meta.height,
       orientation: meta.orientation,
@@ -179,7 +176,7 @@ async function runSnap(deps: SnapDeps, input: SnapInput): Promise<SnapOutcome> {
       timings: {},
       modelVersion,
     });
-    const detection = store.detections.insert({
+    const detection = await store.detections.insert({
       imageId: image.id,
       flightId: null,
       box: { x: 0, y: 0, w: meta.width, h: meta.height },
@@ -191,8 +188,8 @@ async function runSnap(deps: SnapDeps, input: SnapInput): Promise<SnapOutcome> {
       modelVersion,
       seenAt,
     });
-    const site = placeSnapDetection(store, detection, seenAt);
-    const snap = store.snaps.insert({
+    const site = await placeSnapDetection(store, detection, seenAt);
+    const snap = await store.snaps.insert({
       userId,
       username: input.user.username,
       idempotencyKey: input.idempotencyKey,
@@ -231,7 +228,7 @@ async function runSnap(deps: SnapDeps, input: SnapInput): Promise<SnapOutcome> {
         createdAt,
       }),
     });
-    store.audit.append({
+    await store.audit.append({
       action: 'snap',
       user: typeof input.user.id === 'number' ? { id: input.user.id, username: input.user.username } : null,
       username: input.user.username,
@@ -241,7 +238,18 @@ async function runSnap(deps: SnapDeps, input: SnapInput): Promise<SnapOutcome> {
       details: { snapId: snap.id, sha256: digest, modelVersion },
     });
     return snap.answer as SnapAnswer;
-  });
+  };
+  let answer: SnapAnswer;
+  try {
+    answer = await store.tx(record, { immediate: true });
+  } catch (err) {
+    // Another server (PostgreSQL, several machines) stored a snap with this key between our check and our insert:
+    // the unique index refused ours, so answer theirs.
+    const theirs = input.idempotencyKey ? await store.snaps.findByIdempotencyKey(userId, input.idempotencyKey) : null;
+    if (!theirs) throw err;
+    if (theirs.sha256 !== digest) throw reusedKey();
+    return { answer: theirs.answer as SnapAnswer, replayed: true };
+  }
   const tEnd = performance.now();
   return {
     answer,

@@ -1,3 +1,4 @@
+import { nowIso } from './db.js';
 import type { StoreContext } from './context.js';
 
 export const AUDIT_ACTIONS = [
@@ -96,18 +97,19 @@ export interface AuditQuery {
   limit?: number;
 }
 
-/** Append-only: there is deliberately no update or delete here, and the table's triggers refuse both. */
-export function createAuditRepo({ db }: Pick<StoreContext, 'db'>) {
-  const insert = db.prepare(
-    `INSERT INTO audit_log (user_id, username, action, site_id, flight_id, image_id, before_json, after_json, details_json, ip)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  const byId = db.prepare<[number], Raw>('SELECT * FROM audit_log WHERE id = ?');
+// `at` is set here, not by the column's default, so both engines store the same ISO-8601 text.
+const INSERT = `INSERT INTO audit_log (at, user_id, username, action, site_id, flight_id, image_id, before_json, after_json,
+    details_json, ip)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+  RETURNING *`;
 
+/** Append-only: there is deliberately no update or delete here, and the table's triggers refuse both. */
+export function createAuditRepo({ sql }: StoreContext) {
   return {
-    append(e: AuditInput): AuditRecord {
+    async append(e: AuditInput): Promise<AuditRecord> {
       const userId = e.user && e.user.id > 0 ? e.user.id : null;
-      const info = insert.run(
+      const row = await sql.get<Raw>(INSERT, [
+        nowIso(),
         userId,
         e.user?.username ?? e.username ?? null,
         e.action,
@@ -118,10 +120,10 @@ export function createAuditRepo({ db }: Pick<StoreContext, 'db'>) {
         json(e.after),
         json(e.details),
         e.ip ?? null,
-      );
-      return toRecord(byId.get(Number(info.lastInsertRowid))!);
+      ]);
+      return toRecord(row!);
     },
-    list(q: AuditQuery = {}): AuditRecord[] {
+    async list(q: AuditQuery = {}): Promise<AuditRecord[]> {
       const where: string[] = [];
       const args: (string | number)[] = [];
       if (q.siteId !== undefined) (where.push('site_id = ?'), args.push(q.siteId));
@@ -130,9 +132,9 @@ export function createAuditRepo({ db }: Pick<StoreContext, 'db'>) {
       if (q.username !== undefined) (where.push('username = ?'), args.push(q.username));
       if (q.from !== undefined) (where.push('at >= ?'), args.push(q.from));
       if (q.to !== undefined) (where.push('at < ?'), args.push(q.to));
-      const sql = `SELECT * FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
+      const query = `SELECT * FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`;
       args.push(Math.min(Math.max(q.limit ?? 10_000, 1), 100_000));
-      return db.prepare<(string | number)[], Raw>(sql).all(...args).map(toRecord);
+      return (await sql.all<Raw>(query, args)).map(toRecord);
     },
   };
 }

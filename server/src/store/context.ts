@@ -1,7 +1,6 @@
-import type { Db } from './db.js';
+import type { Sql } from './sql/sql.js';
 
-/** What every repo factory gets: the open database and the data directory (originals, derived). */
+/** What every repo factory gets: the database (SQLite or PostgreSQL, one interface). */
 export interface StoreContext {
-  db: Db;
-  dataDir: string;
+  sql: Sql;
 }

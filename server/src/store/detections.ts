@@ -65,21 +65,18 @@ export interface NewDetection {
 
 export const DEFAULT_LIMIT = 50_000;
 
-export function createDetectionsRepo({ db }: StoreContext) {
-  const insert = db.prepare(`INSERT INTO detections (image_id, flight_id, box_x, box_y, box_w, box_h, score, lat, lon,
-      error_radius_m, top, model_version, seen_at, created_at, area_m2, estimated_heads, outline)
-    VALUES (@imageId, @flightId, @x, @y, @w, @h, @score, @lat, @lon, @errorRadiusM, @top, @modelVersion, @seenAt, @createdAt,
-      @areaM2, @estimatedHeads, @outline)`);
-  const insertFeatures = db.prepare(`INSERT INTO cell_features (image_id, detection_id, model_version, cells, channels, data)
-    VALUES (@imageId, @detectionId, @modelVersion, @cells, @channels, @data)`);
-  const byId = db.prepare('SELECT * FROM detections WHERE id = ?');
-  const bySite = db.prepare('SELECT * FROM detections WHERE site_id = ? ORDER BY score DESC, id');
-  const byImage = db.prepare('SELECT * FROM detections WHERE image_id = ? ORDER BY id');
-  const setSite = db.prepare('UPDATE detections SET site_id = ?, status = (SELECT status FROM sites WHERE id = ?) WHERE id = ?');
+const INSERT = `INSERT INTO detections (image_id, flight_id, box_x, box_y, box_w, box_h, score, lat, lon,
+    error_radius_m, top, model_version, seen_at, created_at, area_m2, estimated_heads, outline)
+  VALUES (@imageId, @flightId, @x, @y, @w, @h, @score, @lat, @lon, @errorRadiusM, @top, @modelVersion, @seenAt, @createdAt,
+    @areaM2, @estimatedHeads, @outline) RETURNING *`;
+const INSERT_FEATURES = `INSERT INTO cell_features (image_id, detection_id, model_version, cells, channels, data)
+  VALUES (@imageId, @detectionId, @modelVersion, @cells, @channels, @data)`;
+const SET_SITE = 'UPDATE detections SET site_id = ?, status = (SELECT status FROM sites WHERE id = ?) WHERE id = ?';
 
+export function createDetectionsRepo({ sql }: StoreContext) {
   return {
-    insert(d: NewDetection): Detection {
-      const r = insert.run({
+    async insert(d: NewDetection): Promise<Detection> {
+      const row = await sql.get<DetectionRow>(INSERT, {
         ...d,
         ...d.box,
         top: JSON.stringify(d.top),
@@ -88,39 +85,47 @@ export function createDetectionsRepo({ db }: StoreContext) {
         estimatedHeads: d.estimatedHeads ?? null,
         outline: d.outline ? JSON.stringify(d.outline) : null,
       });
-      return toDetection(byId.get(Number(r.lastInsertRowid)) as DetectionRow);
+      return toDetection(row!);
     },
     /** Stores the aerial head's inputs of a detection's cells (detectionId) or of a frame's background (null). */
-    saveFeatures(f: { imageId: number; detectionId: number | null; modelVersion: string; cells: number; channels: number; data: Float32Array }): void {
+    async saveFeatures(f: {
+      imageId: number;
+      detectionId: number | null;
+      modelVersion: string;
+      cells: number;
+      channels: number;
+      data: Float32Array;
+    }): Promise<void> {
       if (f.cells === 0) return;
-      insertFeatures.run({ ...f, data: Buffer.from(f.data.buffer, f.data.byteOffset, f.data.byteLength) });
+      await sql.run(INSERT_FEATURES, { ...f, data: Buffer.from(f.data.buffer, f.data.byteOffset, f.data.byteLength) });
     },
-    get(id: number): Detection | null {
-      const r = byId.get(id) as DetectionRow | undefined;
+    async get(id: number): Promise<Detection | null> {
+      const r = await sql.get<DetectionRow>('SELECT * FROM detections WHERE id = ?', [id]);
       return r ? toDetection(r) : null;
     },
-    listBySite(siteId: number): Detection[] {
-      return (bySite.all(siteId) as DetectionRow[]).map(toDetection);
+    async listBySite(siteId: number): Promise<Detection[]> {
+      return (await sql.all<DetectionRow>('SELECT * FROM detections WHERE site_id = ? ORDER BY score DESC, id', [siteId])).map(toDetection);
     },
     /** Distinct frames that saw each site, in one query. */
-    imageIdsBySites(siteIds: number[]): Map<number, number[]> {
+    async imageIdsBySites(siteIds: number[]): Promise<Map<number, number[]>> {
       const out = new Map<number, number[]>(siteIds.map((id) => [id, []]));
       if (siteIds.length === 0) return out;
-      const rows = db
-        .prepare(`SELECT DISTINCT site_id, image_id FROM detections WHERE site_id IN (${siteIds.map(() => '?').join(',')}) ORDER BY image_id`)
-        .all(...siteIds) as { site_id: number; image_id: number }[];
+      const rows = await sql.all<{ site_id: number; image_id: number }>(
+        `SELECT DISTINCT site_id, image_id FROM detections WHERE site_id IN (${siteIds.map(() => '?').join(',')}) ORDER BY image_id`,
+        siteIds,
+      );
       for (const r of rows) out.get(r.site_id)!.push(r.image_id);
       return out;
     },
-    listByImage(imageId: number): Detection[] {
-      return (byImage.all(imageId) as DetectionRow[]).map(toDetection);
+    async listByImage(imageId: number): Promise<Detection[]> {
+      return (await sql.all<DetectionRow>('SELECT * FROM detections WHERE image_id = ? ORDER BY id', [imageId])).map(toDetection);
     },
     /** Links a detection to its site; it takes the site's review status. */
-    attachToSite(detectionId: number, siteId: number): void {
-      setSite.run(siteId, siteId, detectionId);
+    async attachToSite(detectionId: number, siteId: number): Promise<void> {
+      await sql.run(SET_SITE, [siteId, siteId, detectionId]);
     },
     /** Located detections matching the filters (status is the detection's, i.e. its site's), best first. */
-    list(f: GeoFilters): Detection[] {
+    async list(f: GeoFilters): Promise<Detection[]> {
       const w = whereClause(f, {
         flight: 'd.flight_id',
         status: 'd.status',
@@ -131,9 +136,9 @@ export function createDetectionsRepo({ db }: StoreContext) {
         source: "COALESCE(s.source, 'drone')",
       });
       const located = w.sql ? `${w.sql} AND d.lat IS NOT NULL` : 'WHERE d.lat IS NOT NULL';
-      const sql = `SELECT d.* FROM detections d LEFT JOIN sites s ON s.id = d.site_id ${located}
+      const query = `SELECT d.* FROM detections d LEFT JOIN sites s ON s.id = d.site_id ${located}
         ORDER BY d.score DESC, d.id LIMIT @limit`;
-      return (db.prepare(sql).all({ ...w.params, limit: f.limit ?? DEFAULT_LIMIT }) as DetectionRow[]).map(toDetection);
+      return (await sql.all<DetectionRow>(query, { ...w.params, limit: f.limit ?? DEFAULT_LIMIT })).map(toDetection);
     },
   };
 }

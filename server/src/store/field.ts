@@ -154,75 +154,87 @@ export interface NewFieldEvent {
   imageIds: number[];
 }
 
-/** SQL of field work. The rules (who may move a site where) live in field/recordFieldChange.ts. */
-export function createFieldRepo({ db }: StoreContext) {
-  const taskBySite = db.prepare('SELECT * FROM field_tasks WHERE site_id = ?');
-  const upsertTask = db.prepare(`INSERT INTO field_tasks (site_id, state, assignee, due_date, plants_counted, species, note, version,
-      assigned_at, assigned_by, updated_at, updated_by)
-    VALUES (@siteId, @state, @assignee, @dueDate, @plantsCounted, @species, @note, @version, @assignedAt, @assignedBy, @updatedAt, @updatedBy)
-    ON CONFLICT (site_id) DO UPDATE SET state = excluded.state, assignee = excluded.assignee, due_date = excluded.due_date,
-      plants_counted = excluded.plants_counted, species = excluded.species, note = excluded.note, version = excluded.version,
-      assigned_at = excluded.assigned_at, assigned_by = excluded.assigned_by, updated_at = excluded.updated_at,
-      updated_by = excluded.updated_by`);
-  const insertEvent = db.prepare(`INSERT INTO field_events (site_id, version, before_state, after_state, assignee, due_date,
-      plants_counted, species, note, user_id, username, idempotency_key, at)
-    VALUES (@siteId, @version, @before, @after, @assignee, @dueDate, @plantsCounted, @species, @note, @userId, @username,
-      @idempotencyKey, @at)`);
-  const insertPhoto = db.prepare('INSERT INTO field_photos (event_id, site_id, image_id) VALUES (?, ?, ?)');
-  const eventsBySite = db.prepare('SELECT * FROM field_events WHERE site_id = ? ORDER BY id');
-  const eventById = db.prepare('SELECT * FROM field_events WHERE id = ?');
-  const eventByKey = db.prepare('SELECT * FROM field_events WHERE user_id = ? AND idempotency_key = ?');
-  const photosByEvent = db.prepare('SELECT * FROM field_photos WHERE event_id = ? ORDER BY id');
-  const labels = db.prepare('SELECT * FROM field_labels ORDER BY decided_at, site_id');
-  const seasonSites = db.prepare(`SELECT s.id AS siteId, s.flight_id AS flightId, s.first_seen_at AS foundAt, s.status AS status,
-      s.reviewed_at AS reviewedAt, t.state AS fieldState, t.updated_at AS fieldAt, t.plants_counted AS plantsCounted
-    FROM sites s LEFT JOIN field_tasks t ON t.site_id = s.id WHERE (@flightId IS NULL OR s.flight_id = @flightId)`);
-  const seasonFrames = db.prepare(`SELECT flight_id AS flightId, COALESCE(taken_at, uploaded_at) AS at, footprint
-    FROM images WHERE flight_id IS NOT NULL AND footprint IS NOT NULL AND (@flightId IS NULL OR flight_id = @flightId)`);
+const TASK_BY_SITE = 'SELECT * FROM field_tasks WHERE site_id = ?';
+const UPSERT_TASK = `INSERT INTO field_tasks (site_id, state, assignee, due_date, plants_counted, species, note, version,
+    assigned_at, assigned_by, updated_at, updated_by)
+  VALUES (@siteId, @state, @assignee, @dueDate, @plantsCounted, @species, @note, @version, @assignedAt, @assignedBy, @updatedAt, @updatedBy)
+  ON CONFLICT (site_id) DO UPDATE SET state = excluded.state, assignee = excluded.assignee, due_date = excluded.due_date,
+    plants_counted = excluded.plants_counted, species = excluded.species, note = excluded.note, version = excluded.version,
+    assigned_at = excluded.assigned_at, assigned_by = excluded.assigned_by, updated_at = excluded.updated_at,
+    updated_by = excluded.updated_by
+  RETURNING *`;
+const INSERT_EVENT = `INSERT INTO field_events (site_id, version, before_state, after_state, assignee, due_date,
+    plants_counted, species, note, user_id, username, idempotency_key, at)
+  VALUES (@siteId, @version, @before, @after, @assignee, @dueDate, @plantsCounted, @species, @note, @userId, @username,
+    @idempotencyKey, @at)
+  RETURNING *`;
+const INSERT_PHOTO = 'INSERT INTO field_photos (event_id, site_id, image_id) VALUES (?, ?, ?) RETURNING *';
+const EVENTS_BY_SITE = 'SELECT * FROM field_events WHERE site_id = ? ORDER BY id';
+const EVENT_BY_KEY = 'SELECT * FROM field_events WHERE user_id = ? AND idempotency_key = ?';
+const PHOTOS_BY_EVENT = 'SELECT * FROM field_photos WHERE event_id = ? ORDER BY id';
+const PHOTOS_BY_SITE = 'SELECT * FROM field_photos WHERE site_id = ? ORDER BY id';
+const LABELS = 'SELECT * FROM field_labels ORDER BY decided_at, site_id';
+// Aliases are quoted: PostgreSQL folds unquoted identifiers to lower case.
+const SEASON_SITES = `SELECT s.id AS "siteId", s.flight_id AS "flightId", s.first_seen_at AS "foundAt", s.status AS status,
+    s.reviewed_at AS "reviewedAt", t.state AS "fieldState", t.updated_at AS "fieldAt", t.plants_counted AS "plantsCounted"
+  FROM sites s LEFT JOIN field_tasks t ON t.site_id = s.id WHERE (CAST(@flightId AS BIGINT) IS NULL OR s.flight_id = @flightId)`;
+const SEASON_FRAMES = `SELECT flight_id AS "flightId", COALESCE(taken_at, uploaded_at) AS at, footprint
+  FROM images WHERE flight_id IS NOT NULL AND footprint IS NOT NULL AND (CAST(@flightId AS BIGINT) IS NULL OR flight_id = @flightId)`;
 
-  const toEvent = (r: EventRow): FieldEvent => ({
-    id: r.id,
-    siteId: r.site_id,
-    version: r.version,
-    before: r.before_state,
-    after: r.after_state,
-    assignee: r.assignee,
-    dueDate: r.due_date,
-    plantsCounted: r.plants_counted,
-    species: r.species,
-    note: r.note,
-    userId: r.user_id,
-    username: r.username,
-    idempotencyKey: r.idempotency_key,
-    at: r.at,
-    photos: (photosByEvent.all(r.id) as PhotoRow[]).map(toPhoto),
-  });
+const toEvent = (r: EventRow, photos: FieldPhoto[]): FieldEvent => ({
+  id: r.id,
+  siteId: r.site_id,
+  version: r.version,
+  before: r.before_state,
+  after: r.after_state,
+  assignee: r.assignee,
+  dueDate: r.due_date,
+  plantsCounted: r.plants_counted,
+  species: r.species,
+  note: r.note,
+  userId: r.user_id,
+  username: r.username,
+  idempotencyKey: r.idempotency_key,
+  at: r.at,
+  photos,
+});
+
+/** SQL of field work. The rules (who may move a site where) live in field/recordFieldChange.ts. */
+export function createFieldRepo({ sql }: StoreContext) {
+  const withPhotos = async (r: EventRow): Promise<FieldEvent> =>
+    toEvent(r, (await sql.all<PhotoRow>(PHOTOS_BY_EVENT, [r.id])).map(toPhoto));
 
   return {
-    get(siteId: number): FieldTask | null {
-      const r = taskBySite.get(siteId) as TaskRow | undefined;
+    async get(siteId: number): Promise<FieldTask | null> {
+      const r = await sql.get<TaskRow>(TASK_BY_SITE, [siteId]);
       return r ? toTask(r) : null;
     },
     /** Writes the new current state and its event (with photos); call inside a transaction. */
-    record(e: NewFieldEvent, task: Omit<FieldTask, 'siteId' | 'version' | 'updatedAt' | 'updatedBy'>): { task: FieldTask; event: FieldEvent } {
-      const previous = taskBySite.get(e.siteId) as TaskRow | undefined;
+    async record(
+      e: NewFieldEvent,
+      task: Omit<FieldTask, 'siteId' | 'version' | 'updatedAt' | 'updatedBy'>,
+    ): Promise<{ task: FieldTask; event: FieldEvent }> {
+      const previous = await sql.get<TaskRow>(TASK_BY_SITE, [e.siteId]);
       const version = (previous?.version ?? 0) + 1;
-      upsertTask.run({ siteId: e.siteId, ...task, version, updatedAt: e.at, updatedBy: e.username });
-      const res = insertEvent.run({ ...e, version });
-      const eventId = Number(res.lastInsertRowid);
-      for (const imageId of e.imageIds) insertPhoto.run(eventId, e.siteId, imageId);
-      return { task: toTask(taskBySite.get(e.siteId) as TaskRow), event: toEvent(eventById.get(eventId) as EventRow) };
+      const taskRow = (await sql.get<TaskRow>(UPSERT_TASK, { siteId: e.siteId, ...task, version, updatedAt: e.at, updatedBy: e.username }))!;
+      const eventRow = (await sql.get<EventRow>(INSERT_EVENT, { ...e, version }))!;
+      const photos: FieldPhoto[] = [];
+      for (const imageId of e.imageIds) photos.push(toPhoto((await sql.get<PhotoRow>(INSERT_PHOTO, [eventRow.id, e.siteId, imageId]))!));
+      return { task: toTask(taskRow), event: toEvent(eventRow, photos) };
     },
-    events(siteId: number): FieldEvent[] {
-      return (eventsBySite.all(siteId) as EventRow[]).map(toEvent);
+    async events(siteId: number): Promise<FieldEvent[]> {
+      const rows = await sql.all<EventRow>(EVENTS_BY_SITE, [siteId]);
+      // one query for the site's photos instead of one per event
+      const photos = (await sql.all<PhotoRow>(PHOTOS_BY_SITE, [siteId])).map(toPhoto);
+      return rows.map((r) => toEvent(r, photos.filter((p) => p.eventId === r.id)));
     },
-    findByIdempotencyKey(userId: string, key: string): FieldEvent | null {
-      const r = eventByKey.get(userId, key) as EventRow | undefined;
-      return r ? toEvent(r) : null;
+    async findByIdempotencyKey(userId: string, key: string): Promise<FieldEvent | null> {
+      const r = await sql.get<EventRow>(EVENT_BY_KEY, [userId, key]);
+      return r ? withPhotos(r) : null;
     },
     /** Field-checked outcomes, oldest first: the labels the retraining job reads. */
-    labels(): FieldLabel[] {
-      return (labels.all() as Record<string, unknown>[]).map((r) => ({
+    async labels(): Promise<FieldLabel[]> {
+      return (await sql.all(LABELS)).map((r) => ({
         siteId: r.site_id as number,
         flightId: r.flight_id as number | null,
         source: r.source as FieldLabel['source'],
@@ -241,31 +253,36 @@ export function createFieldRepo({ db }: StoreContext) {
       }));
     },
     /** Raw material of the season figures: every site with its field outcome, every located frame's footprint. */
-    seasonRows(flightId?: number): { sites: SeasonSiteRow[]; frames: SeasonFrameRow[] } {
+    async seasonRows(flightId?: number): Promise<{ sites: SeasonSiteRow[]; frames: SeasonFrameRow[] }> {
       const p = { flightId: flightId ?? null };
-      const frames = (seasonFrames.all(p) as { flightId: number; at: string; footprint: string }[]).map((f) => ({
+      const frames = (await sql.all<{ flightId: number; at: string; footprint: string }>(SEASON_FRAMES, p)).map((f) => ({
         flightId: f.flightId,
         at: f.at,
         footprint: JSON.parse(f.footprint) as { type: 'Polygon'; coordinates: number[][][] },
       }));
-      return { sites: seasonSites.all(p) as SeasonSiteRow[], frames };
+      return { sites: await sql.all<SeasonSiteRow>(SEASON_SITES, p), frames };
     },
     /**
      * Sites with field work, joined with their position, for task lists and sheets. `assignee` limits to one
-     * person's tasks; `states` to those states.
+     * person's tasks (case-insensitive); `states` to those states.
      */
-    listTasks(q: { assignee?: string; states?: FieldState[]; flightId?: number; siteIds?: number[] } = {}): FieldTask[] {
+    async listTasks(q: { assignee?: string; states?: FieldState[]; flightId?: number; siteIds?: number[] } = {}): Promise<FieldTask[]> {
+      if (q.siteIds && !q.siteIds.length) return [];
       const where: string[] = [];
       const args: Record<string, unknown> = {};
-      if (q.assignee !== undefined) (where.push('assignee = @assignee COLLATE NOCASE'), (args.assignee = q.assignee));
+      if (q.assignee !== undefined) (where.push('lower(assignee) = lower(@assignee)'), (args.assignee = q.assignee));
       if (q.states?.length) {
         where.push(`state IN (${q.states.map((_, i) => `@state${i}`).join(', ')})`);
         q.states.forEach((st, i) => (args[`state${i}`] = st));
       }
       if (q.flightId !== undefined) (where.push('site_id IN (SELECT id FROM sites WHERE flight_id = @flightId)'), (args.flightId = q.flightId));
-      if (q.siteIds) where.push(`site_id IN (${q.siteIds.map((n) => Number(n)).join(', ') || 'NULL'})`);
-      const sql = `SELECT * FROM field_tasks ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY due_date IS NULL, due_date, site_id`;
-      return (db.prepare(sql).all(args) as TaskRow[]).map(toTask);
+      if (q.siteIds) {
+        where.push(`site_id IN (${q.siteIds.map((_, i) => `@site${i}`).join(', ')})`);
+        q.siteIds.forEach((id, i) => (args[`site${i}`] = id));
+      }
+      const query = `SELECT * FROM field_tasks ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+        ORDER BY due_date ASC NULLS LAST, site_id`;
+      return (await sql.all<TaskRow>(query, args)).map(toTask);
     },
   };
 }

@@ -39,32 +39,37 @@ export function flightStatus(c: Counts): FlightStatus {
   return c.failed === c.total ? 'failed' : 'done';
 }
 
-export function createFlightsRepo({ db }: StoreContext) {
-  const insert = db.prepare(`INSERT INTO flights (name, created_at, created_by, altitude_agl_m, ground_elevation_m, sensor_width_mm, is_demo)
-    VALUES (@name, @createdAt, @createdBy, @altitudeAglM, @groundElevationM, @sensorWidthMm, @isDemo)`);
-  const byId = db.prepare('SELECT * FROM flights WHERE id = ?');
-  const all = db.prepare('SELECT * FROM flights ORDER BY id DESC');
-  const counts = db.prepare(`SELECT COUNT(*) AS total,
-      COALESCE(SUM(status = 'done'), 0) AS done, COALESCE(SUM(status = 'failed'), 0) AS failed,
-      COALESCE(SUM(status = 'queued'), 0) AS queued, COALESCE(SUM(status = 'processing'), 0) AS processing
-    FROM images WHERE flight_id = ?`);
-  const siteCount = db.prepare('SELECT COUNT(*) AS n FROM sites WHERE flight_id = ?');
-  const detectionCount = db.prepare('SELECT COUNT(*) AS n FROM detections WHERE flight_id = ?');
-  // recent frame times, over all flights: the worker pool is shared
-  const recentDurations = db.prepare(
-    `SELECT AVG(duration_ms) AS avg FROM (SELECT duration_ms FROM jobs WHERE status = 'done' AND duration_ms IS NOT NULL ORDER BY id DESC LIMIT 20)`,
-  );
-  // frames of every flight queued before this flight's last pending frame are ahead of it in the queue
-  const queueAhead = db.prepare(`SELECT COUNT(*) AS n FROM jobs WHERE status IN ('queued', 'running')
-      AND id <= (SELECT MAX(j.id) FROM jobs j JOIN images i ON i.id = j.image_id WHERE i.flight_id = ? AND j.status IN ('queued', 'running'))`);
+const INSERT = `INSERT INTO flights (name, created_at, created_by, altitude_agl_m, ground_elevation_m, sensor_width_mm, is_demo)
+  VALUES (@name, @createdAt, @createdBy, @altitudeAglM, @groundElevationM, @sensorWidthMm, @isDemo) RETURNING id`;
+const BY_ID = 'SELECT * FROM flights WHERE id = ?';
+const COUNTS = `SELECT COUNT(*) AS total,
+    COALESCE(SUM(CASE WHEN status = 'done' THEN 1 ELSE 0 END), 0) AS done,
+    COALESCE(SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END), 0) AS failed,
+    COALESCE(SUM(CASE WHEN status = 'queued' THEN 1 ELSE 0 END), 0) AS queued,
+    COALESCE(SUM(CASE WHEN status = 'processing' THEN 1 ELSE 0 END), 0) AS processing
+  FROM images WHERE flight_id = ?`;
+// recent frame times, over all flights: the worker pool is shared
+const RECENT_DURATIONS = `SELECT AVG(duration_ms) AS avg FROM (SELECT duration_ms FROM jobs
+  WHERE status = 'done' AND duration_ms IS NOT NULL ORDER BY id DESC LIMIT 20) AS recent`;
+// frames of every flight queued before this flight's last pending frame are ahead of it in the queue
+const QUEUE_AHEAD = `SELECT COUNT(*) AS n FROM jobs WHERE status IN ('queued', 'running')
+    AND id <= (SELECT MAX(j.id) FROM jobs j JOIN images i ON i.id = j.image_id WHERE i.flight_id = ? AND j.status IN ('queued', 'running'))`;
 
-  function toFlight(row: FlightRow, workers: number): Flight {
-    const c = counts.get(row.id) as Counts;
+type Overrides = { altitudeAglM: number | null; groundElevationM: number | null; sensorWidthMm: number | null };
+
+export function createFlightsRepo({ sql }: StoreContext) {
+  const countOf = async (q: string, params: unknown[]): Promise<number> => (await sql.get<{ n: number }>(q, params))!.n;
+
+  async function toFlight(row: FlightRow): Promise<Flight> {
+    const c = (await sql.get<Counts>(COUNTS, [row.id]))!;
     const pending = c.queued + c.processing;
     let etaS: number | null = null;
+    // frames being processed right now (any process, any machine) tell how many workers share the queue
+    const busy = pending > 0 ? await countOf(`SELECT COUNT(*) AS n FROM jobs WHERE status = 'running' AND lease_until >= ?`, [Date.now()]) : 0;
+    const workers = Math.max(localWorkers, busy);
     if (pending > 0 && workers > 0) {
-      const avgMs = (recentDurations.get() as { avg: number | null }).avg;
-      const ahead = (queueAhead.get(row.id) as { n: number }).n || pending;
+      const avgMs = (await sql.get<{ avg: number | null }>(RECENT_DURATIONS))!.avg;
+      const ahead = (await countOf(QUEUE_AHEAD, [row.id])) || pending;
       etaS = Math.max(1, Math.round((ahead * (avgMs ? avgMs / 1000 : DEFAULT_FRAME_S)) / Math.max(1, workers)));
     }
     return {
@@ -78,21 +83,21 @@ export function createFlightsRepo({ db }: StoreContext) {
       sensorWidthMm: row.sensor_width_mm,
       isDemo: row.is_demo === 1,
       images: { total: c.total, processed: c.done, failed: c.failed, pending },
-      sites: (siteCount.get(row.id) as { n: number }).n,
-      detections: (detectionCount.get(row.id) as { n: number }).n,
+      sites: await countOf('SELECT COUNT(*) AS n FROM sites WHERE flight_id = ?', [row.id]),
+      detections: await countOf('SELECT COUNT(*) AS n FROM detections WHERE flight_id = ?', [row.id]),
       etaS,
     };
   }
 
-  // 0 until a worker pool starts (no model: frames wait, and no ETA can be given)
-  let workers = 0;
+  // this process's frame slots: 0 until a worker pool starts here (an API-only process counts the busy leases instead)
+  let localWorkers = 0;
   return {
-    /** the worker count, for ETAs; 0 = nothing is processing frames */
+    /** this process's worker count, for ETAs */
     setWorkers(n: number): void {
-      workers = n;
+      localWorkers = n;
     },
-    create(f: NewFlight): Flight {
-      const r = insert.run({
+    async create(f: NewFlight): Promise<Flight> {
+      const { id } = (await sql.get<{ id: number }>(INSERT, {
         name: f.name,
         createdAt: nowIso(),
         createdBy: f.createdBy ?? null,
@@ -100,29 +105,37 @@ export function createFlightsRepo({ db }: StoreContext) {
         groundElevationM: f.groundElevationM ?? null,
         sensorWidthMm: f.sensorWidthMm ?? null,
         isDemo: f.isDemo ? 1 : 0,
-      });
-      return this.get(Number(r.lastInsertRowid))!;
+      }))!;
+      return (await this.get(id))!;
     },
-    get(id: number): Flight | null {
-      const row = byId.get(id) as FlightRow | undefined;
-      return row ? toFlight(row, workers) : null;
+    async get(id: number): Promise<Flight | null> {
+      const row = await sql.get<FlightRow>(BY_ID, [id]);
+      return row ? toFlight(row) : null;
     },
     /** Changes what the operator told about the flight's camera; the caller reprocesses its frames. */
-    setOverrides(id: number, o: { altitudeAglM: number | null; groundElevationM: number | null; sensorWidthMm: number | null }): void {
-      db.prepare('UPDATE flights SET altitude_agl_m = ?, ground_elevation_m = ?, sensor_width_mm = ? WHERE id = ?').run(o.altitudeAglM, o.groundElevationM, o.sensorWidthMm, id);
+    async setOverrides(id: number, o: Overrides): Promise<void> {
+      await sql.run('UPDATE flights SET altitude_agl_m = ?, ground_elevation_m = ?, sensor_width_mm = ? WHERE id = ?', [
+        o.altitudeAglM,
+        o.groundElevationM,
+        o.sensorWidthMm,
+        id,
+      ]);
     },
     /** the per-flight camera overrides the pipeline needs */
-    overrides(id: number): { altitudeAglM: number | null; groundElevationM: number | null; sensorWidthMm: number | null } | null {
-      const row = byId.get(id) as FlightRow | undefined;
+    async overrides(id: number): Promise<Overrides | null> {
+      const row = await sql.get<FlightRow>(BY_ID, [id]);
       return row
         ? { altitudeAglM: row.altitude_agl_m, groundElevationM: row.ground_elevation_m, sensorWidthMm: row.sensor_width_mm }
         : null;
     },
-    list(): Flight[] {
-      return (all.all() as FlightRow[]).map((r) => toFlight(r, workers));
+    async list(): Promise<Flight[]> {
+      const rows = await sql.all<FlightRow>('SELECT * FROM flights ORDER BY id DESC');
+      const out: Flight[] = [];
+      for (const r of rows) out.push(await toFlight(r));
+      return out;
     },
-    count(): number {
-      return (db.prepare('SELECT COUNT(*) AS n FROM flights').get() as { n: number }).n;
+    async count(): Promise<number> {
+      return countOf('SELECT COUNT(*) AS n FROM flights', []);
     },
   };
 }

@@ -89,45 +89,57 @@ export interface FrameFacts {
   modelVersion: string;
 }
 
-export function createImagesRepo({ db }: StoreContext) {
-  const insert = db.prepare(`INSERT INTO images (flight_id, name, sha256, size_bytes, mime, uploaded_at, uploaded_by)
-    VALUES (@flightId, @name, @sha256, @sizeBytes, @mime, @uploadedAt, @uploadedBy)`);
-  const bySha = db.prepare('SELECT * FROM images WHERE flight_id = ? AND sha256 = ?');
-  const byId = db.prepare('SELECT * FROM images WHERE id = ?');
-  const byFlight = db.prepare(`SELECT i.*, (SELECT COUNT(*) FROM detections d WHERE d.image_id = i.id) AS detections
-    FROM images i WHERE i.flight_id = ? ORDER BY i.taken_at IS NULL, i.taken_at, i.name, i.id`);
-  const setStatus = db.prepare('UPDATE images SET status = @status, error = @error WHERE id = @id');
-  const saveFacts = db.prepare(`UPDATE images SET status = 'done', error = NULL, processed_at = @processedAt,
-      width = @width, height = @height, orientation = @orientation, taken_at = @takenAt, lat = @lat, lon = @lon,
-      located = @located, unlocated_reason = @unlockedReason, footprint = @footprint, metadata = @metadata,
-      camera = @camera, timings = @timings, model_version = @modelVersion
-    WHERE id = @id`);
-  const shaUsed = db.prepare('SELECT 1 FROM images WHERE sha256 = ? LIMIT 1');
+// a concurrent upload of the same bytes to the same flight wins the UNIQUE (flight_id, sha256) race: nothing is returned
+const INSERT = `INSERT INTO images (flight_id, name, sha256, size_bytes, mime, uploaded_at, uploaded_by)
+  VALUES (@flightId, @name, @sha256, @sizeBytes, @mime, @uploadedAt, @uploadedBy)
+  ON CONFLICT (flight_id, sha256) DO NOTHING RETURNING *`;
+const BY_SHA = 'SELECT * FROM images WHERE flight_id = ? AND sha256 = ?';
+const BY_ID = 'SELECT * FROM images WHERE id = ?';
+const BY_FLIGHT = `SELECT i.*, (SELECT COUNT(*) FROM detections d WHERE d.image_id = i.id) AS detections
+  FROM images i WHERE i.flight_id = ? ORDER BY i.taken_at ASC NULLS LAST, i.name, i.id`;
+const SET_STATUS = 'UPDATE images SET status = @status, error = @error WHERE id = @id';
+const SAVE_FACTS = `UPDATE images SET status = 'done', error = NULL, processed_at = @processedAt,
+    width = @width, height = @height, orientation = @orientation, taken_at = @takenAt, lat = @lat, lon = @lon,
+    located = @located, unlocated_reason = @unlocatedReason, footprint = @footprint, metadata = @metadata,
+    camera = @camera, timings = @timings, model_version = @modelVersion
+  WHERE id = @id`;
+
+export function createImagesRepo({ sql }: StoreContext) {
+  const bySha = (flightId: number | null, sha256: string): Promise<ImageRow | undefined> => sql.get<ImageRow>(BY_SHA, [flightId, sha256]);
 
   return {
     /** Adds the frame to its flight, or returns the one already there with the same bytes. */
-    insertOrGet(n: NewImage): { image: ImageRecord; duplicate: boolean } {
-      const existing = bySha.get(n.flightId, n.sha256) as ImageRow | undefined;
+    async insertOrGet(n: NewImage): Promise<{ image: ImageRecord; duplicate: boolean }> {
+      const existing = await bySha(n.flightId, n.sha256);
       if (existing) return { image: toImage(existing), duplicate: true };
-      const r = insert.run({ ...n, uploadedAt: nowIso(), uploadedBy: n.uploadedBy ?? null });
-      return { image: toImage(byId.get(Number(r.lastInsertRowid)) as ImageRow), duplicate: false };
+      const inserted = await sql.get<ImageRow>(INSERT, {
+        flightId: n.flightId,
+        name: n.name,
+        sha256: n.sha256,
+        sizeBytes: n.sizeBytes,
+        mime: n.mime,
+        uploadedAt: nowIso(),
+        uploadedBy: n.uploadedBy ?? null,
+      });
+      if (inserted) return { image: toImage(inserted), duplicate: false };
+      return { image: toImage((await bySha(n.flightId, n.sha256))!), duplicate: true };
     },
-    findInFlight(flightId: number, sha256: string): ImageRecord | null {
-      const r = bySha.get(flightId, sha256) as ImageRow | undefined;
+    async findInFlight(flightId: number, sha256: string): Promise<ImageRecord | null> {
+      const r = await bySha(flightId, sha256);
       return r ? toImage(r) : null;
     },
-    get(id: number): ImageRecord | null {
-      const r = byId.get(id) as ImageRow | undefined;
+    async get(id: number): Promise<ImageRecord | null> {
+      const r = await sql.get<ImageRow>(BY_ID, [id]);
       return r ? toImage(r) : null;
     },
-    listByFlight(flightId: number): ImageRecord[] {
-      return (byFlight.all(flightId) as ImageRow[]).map(toImage);
+    async listByFlight(flightId: number): Promise<ImageRecord[]> {
+      return (await sql.all<ImageRow>(BY_FLIGHT, [flightId])).map(toImage);
     },
-    setStatus(id: number, status: ImageStatus, error: string | null = null): void {
-      setStatus.run({ id, status, error });
+    async setStatus(id: number, status: ImageStatus, error: string | null = null): Promise<void> {
+      await sql.run(SET_STATUS, { id, status, error });
     },
-    saveFacts(id: number, f: FrameFacts): void {
-      saveFacts.run({
+    async saveFacts(id: number, f: FrameFacts): Promise<void> {
+      await sql.run(SAVE_FACTS, {
         id,
         processedAt: nowIso(),
         width: f.width,
@@ -137,7 +149,7 @@ export function createImagesRepo({ db }: StoreContext) {
         lat: f.lat,
         lon: f.lon,
         located: f.located ? 1 : 0,
-        unlockedReason: f.unlocatedReason,
+        unlocatedReason: f.unlocatedReason,
         footprint: f.footprint ? JSON.stringify(f.footprint) : null,
         metadata: JSON.stringify(f.metadata ?? null),
         camera: JSON.stringify(f.camera ?? null),
@@ -146,8 +158,8 @@ export function createImagesRepo({ db }: StoreContext) {
       });
     },
     /** whether any image still refers to these bytes (originals are shared between flights) */
-    isShaReferenced(sha256: string): boolean {
-      return shaUsed.get(sha256) !== undefined;
+    async isShaReferenced(sha256: string): Promise<boolean> {
+      return (await sql.get('SELECT 1 AS one FROM images WHERE sha256 = ? LIMIT 1', [sha256])) !== undefined;
     },
   };
 }

@@ -1,7 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { migrate, openDb, type Db } from './db.js';
+import { migrate } from './db.js';
 import type { StoreContext } from './context.js';
+import type { Dialect, Sql } from './sql/sql.js';
+import { SqliteSql } from './sql/sqlite.js';
+import { PostgresSql } from './sql/postgres.js';
+import { createFsBlobStore, type BlobStore } from './blobs.js';
 import { createFlightsRepo } from './flights.js';
 import { createImagesRepo } from './images.js';
 import { createJobsRepo } from './jobs.js';
@@ -17,6 +21,8 @@ import { createFieldRepo } from './field.js';
 import { createModelVersionsRepo } from './modelVersions.js';
 
 export type { StoreContext } from './context.js';
+export type { Sql, Dialect } from './sql/sql.js';
+export type { BlobStore } from './blobs.js';
 
 /** Every repo of the store; to add one, write store/<domain>.ts exporting a factory and add one line here. */
 function createRepos(ctx: StoreContext) {
@@ -41,45 +47,69 @@ function createRepos(ctx: StoreContext) {
 export type Repos = ReturnType<typeof createRepos>;
 
 export interface Store extends Repos {
-  db: Db;
+  sql: Sql;
+  dialect: Dialect;
+  /** this process's own files: the SQLite database (embedded mode), temporary uploads, the TLS certificate */
   dataDir: string;
-  /** originals/<sha256>, derived/ */
-  paths: { db: string; originals: string; derived: string };
-  /** Runs fn in one SQLite transaction (nested calls become savepoints). */
-  tx<T>(fn: () => T): T;
-  /** SQLite's own consistency check; "ok" when sound. */
-  integrityCheck(): string;
-  close(): void;
+  /** originals, derived images and retrained model versions: the data dir, or a volume every machine mounts */
+  blobs: BlobStore;
+  /** Runs fn in one transaction; every store call made while it runs belongs to it (nested calls become savepoints). */
+  tx<T>(fn: () => Promise<T>, opts?: { immediate?: boolean }): Promise<T>;
+  /** The engine's own consistency check; "ok" when sound. */
+  integrityCheck(): Promise<string>;
+  close(): Promise<void>;
 }
 
 export const DB_FILE = 'poppywatch.db';
 
-/** True when the data dir holds no database yet (a first start). */
-export function isFreshDataDir(dataDir: string): boolean {
-  return !fs.existsSync(path.join(dataDir, DB_FILE));
+export interface OpenStoreOptions {
+  dataDir: string;
+  /** postgres://…; without it the store is the SQLite file in dataDir */
+  databaseUrl?: string | null;
+  /** PostgreSQL schema (default: the connection's search_path, normally public) */
+  databaseSchema?: string;
+  /** where originals/derived/models live; default dataDir */
+  blobDir?: string | null;
 }
 
-export function openStore(opts: { dataDir: string }): Store {
+/** True when this installation holds no data yet (a first start): no SQLite file, or no flights table in PostgreSQL. */
+export async function isFreshInstallation(opts: OpenStoreOptions): Promise<boolean> {
+  if (!opts.databaseUrl) return !fs.existsSync(path.join(opts.dataDir, DB_FILE));
+  const sql = await PostgresSql.open({ url: opts.databaseUrl, schema: opts.databaseSchema, maxConnections: 1 });
+  try {
+    const r = await sql.get<{ t: string | null }>(`SELECT to_regclass('flights')::text AS t`);
+    return !r?.t;
+  } finally {
+    await sql.close();
+  }
+}
+
+export async function openStore(opts: OpenStoreOptions): Promise<Store> {
   const dataDir = path.resolve(opts.dataDir);
-  const paths = {
-    db: path.join(dataDir, DB_FILE),
-    originals: path.join(dataDir, 'originals'),
-    derived: path.join(dataDir, 'derived'),
-  };
-  fs.mkdirSync(paths.originals, { recursive: true });
-  fs.mkdirSync(paths.derived, { recursive: true });
-  const db = openDb(paths.db);
-  migrate(db);
-  const repos = createRepos({ db, dataDir });
+  fs.mkdirSync(dataDir, { recursive: true });
+  const blobs = createFsBlobStore(path.resolve(opts.blobDir ?? dataDir));
+  const sql: Sql = opts.databaseUrl
+    ? await PostgresSql.open({ url: opts.databaseUrl, schema: opts.databaseSchema })
+    : SqliteSql.open(path.join(dataDir, DB_FILE));
+  try {
+    await migrate(sql);
+  } catch (err) {
+    await sql.close();
+    throw err;
+  }
+  const repos = createRepos({ sql });
   return {
     ...repos,
-    db,
+    sql,
+    dialect: sql.dialect,
     dataDir,
-    paths,
-    tx: <T>(fn: () => T): T => db.transaction(fn)(),
-    integrityCheck: () => String(db.pragma('integrity_check', { simple: true })),
-    close: () => {
-      if (db.open) db.close();
+    blobs,
+    tx: (fn, o) => sql.tx(fn, o),
+    integrityCheck: async () => {
+      if (sql.dialect === 'postgres') return 'ok'; // PostgreSQL checks its pages itself; nothing to ask for here
+      const r = await sql.get<{ integrity_check: string }>('PRAGMA integrity_check');
+      return String(r?.integrity_check);
     },
+    close: () => sql.close(),
   };
 }

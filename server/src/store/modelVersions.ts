@@ -76,49 +76,50 @@ const toPromotion = (r: PromotionRow): ModelPromotion => ({
   rescored: JSON.parse(r.rescored_json),
 });
 
-export function createModelVersionsRepo({ db }: StoreContext) {
-  const insert = db.prepare(`INSERT INTO model_versions (version, kind, base_version, base_sha256, parent_version, file, file_sha256,
-      created_at, created_by, summary_json, report_json, loses_recall)
-    VALUES (@version, 'aerial', @baseVersion, @baseSha256, @parentVersion, @file, @fileSha256, @createdAt, @createdBy, @summary, @report, @losesRecall)`);
-  const byVersion = db.prepare("SELECT * FROM model_versions WHERE kind = 'aerial' AND version = ?");
-  const all = db.prepare("SELECT * FROM model_versions WHERE kind = 'aerial' ORDER BY created_at, version");
-  const localNumbers = db.prepare("SELECT version FROM model_versions WHERE kind = 'aerial' AND base_version = ?");
-  const promote = db.prepare(`INSERT INTO model_promotions (kind, version, previous_version, at, user_id, username, rescored_json)
-    VALUES ('aerial', @version, @previousVersion, @at, @userId, @username, @rescored)`);
-  const latestPromotion = db.prepare("SELECT * FROM model_promotions WHERE kind = 'aerial' ORDER BY id DESC LIMIT 1");
-  const promotions = db.prepare("SELECT * FROM model_promotions WHERE kind = 'aerial' ORDER BY id DESC LIMIT ?");
+const INSERT = `INSERT INTO model_versions (version, kind, base_version, base_sha256, parent_version, file, file_sha256,
+    created_at, created_by, summary_json, report_json, loses_recall)
+  VALUES (@version, 'aerial', @baseVersion, @baseSha256, @parentVersion, @file, @fileSha256, @createdAt, @createdBy, @summary, @report, @losesRecall)
+  RETURNING *`;
+const BY_VERSION = "SELECT * FROM model_versions WHERE kind = 'aerial' AND version = ?";
+const PROMOTE = `INSERT INTO model_promotions (kind, version, previous_version, at, user_id, username, rescored_json)
+  VALUES ('aerial', @version, @previousVersion, @at, @userId, @username, @rescored) RETURNING id`;
 
+export function createModelVersionsRepo({ sql }: StoreContext) {
   return {
-    add(v: Omit<ModelVersionRecord, 'kind'>): ModelVersionRecord {
-      insert.run({ ...v, summary: JSON.stringify(v.summary), report: JSON.stringify(v.report), losesRecall: v.losesRecall ? 1 : 0 });
-      return toVersion(byVersion.get(v.version) as VersionRow);
+    async add(v: Omit<ModelVersionRecord, 'kind'>): Promise<ModelVersionRecord> {
+      const row = await sql.get<VersionRow>(INSERT, {
+        ...v,
+        summary: JSON.stringify(v.summary),
+        report: JSON.stringify(v.report),
+        losesRecall: v.losesRecall ? 1 : 0,
+      });
+      return toVersion(row!);
     },
-    get(version: string): ModelVersionRecord | null {
-      const r = byVersion.get(version) as VersionRow | undefined;
+    async get(version: string): Promise<ModelVersionRecord | null> {
+      const r = await sql.get<VersionRow>(BY_VERSION, [version]);
       return r ? toVersion(r) : null;
     },
-    list(): ModelVersionRecord[] {
-      return (all.all() as VersionRow[]).map(toVersion);
+    async list(): Promise<ModelVersionRecord[]> {
+      return (await sql.all<VersionRow>("SELECT * FROM model_versions WHERE kind = 'aerial' ORDER BY created_at, version")).map(toVersion);
     },
     /** The next free `<base>+local.N`. */
-    nextLocalVersion(baseVersion: string): string {
+    async nextLocalVersion(baseVersion: string): Promise<string> {
       const prefix = `${baseVersion}+local.`;
-      const taken = (localNumbers.all(baseVersion) as { version: string }[])
-        .map((r) => (r.version.startsWith(prefix) ? Number(r.version.slice(prefix.length)) : 0))
-        .filter(Number.isFinite);
+      const rows = await sql.all<{ version: string }>("SELECT version FROM model_versions WHERE kind = 'aerial' AND base_version = ?", [baseVersion]);
+      const taken = rows.map((r) => (r.version.startsWith(prefix) ? Number(r.version.slice(prefix.length)) : 0)).filter(Number.isFinite);
       return `${prefix}${Math.max(0, ...taken) + 1}`;
     },
-    recordPromotion(p: Omit<ModelPromotion, 'id'>): ModelPromotion {
-      const r = promote.run({ ...p, rescored: JSON.stringify(p.rescored) });
-      return { ...p, id: Number(r.lastInsertRowid) };
+    async recordPromotion(p: Omit<ModelPromotion, 'id'>): Promise<ModelPromotion> {
+      const { id } = (await sql.get<{ id: number }>(PROMOTE, { ...p, rescored: JSON.stringify(p.rescored) }))!;
+      return { ...p, id };
     },
     /** The version that makes new detections, or null for the shipped head. */
-    activeVersion(): string | null {
-      const r = latestPromotion.get() as PromotionRow | undefined;
+    async activeVersion(): Promise<string | null> {
+      const r = await sql.get<{ version: string }>("SELECT version FROM model_promotions WHERE kind = 'aerial' ORDER BY id DESC LIMIT 1");
       return r ? r.version : null;
     },
-    promotions(limit = 100): ModelPromotion[] {
-      return (promotions.all(limit) as PromotionRow[]).map(toPromotion);
+    async promotions(limit = 100): Promise<ModelPromotion[]> {
+      return (await sql.all<PromotionRow>("SELECT * FROM model_promotions WHERE kind = 'aerial' ORDER BY id DESC LIMIT ?", [limit])).map(toPromotion);
     },
   };
 }

@@ -36,17 +36,17 @@ export interface NewReview {
   version: number;
 }
 
-export function createReviewsRepo({ db }: StoreContext) {
-  const insert = db.prepare(`INSERT INTO reviews (site_id, user_id, username, at, before_status, after_status, note, version)
-    VALUES (@siteId, @userId, @username, @at, @before, @after, @note, @version)`);
-  const bySite = db.prepare('SELECT * FROM reviews WHERE site_id = ? ORDER BY id');
+const INSERT = `INSERT INTO reviews (site_id, user_id, username, at, before_status, after_status, note, version)
+  VALUES (@siteId, @userId, @username, @at, @before, @after, @note, @version) RETURNING id`;
+
+export function createReviewsRepo({ sql }: StoreContext) {
   return {
-    add(r: NewReview): Review {
-      const res = insert.run(r);
-      return { id: Number(res.lastInsertRowid), ...r };
+    async add(r: NewReview): Promise<Review> {
+      const { id } = (await sql.get<{ id: number }>(INSERT, r))!;
+      return { id, ...r };
     },
-    listBySite(siteId: number): Review[] {
-      return (bySite.all(siteId) as ReviewRow[]).map(toReview);
+    async listBySite(siteId: number): Promise<Review[]> {
+      return (await sql.all<ReviewRow>('SELECT * FROM reviews WHERE site_id = ? ORDER BY id', [siteId])).map(toReview);
     },
   };
 }

@@ -56,7 +56,6 @@ const toSite = (r: SiteRow): Site => ({
   detectionCount: r.detection_count ?? 0,
 });
 
-
 /** Which column each site filter reads (lists and counts filter alike). */
 const SITE_FILTER_COLUMNS = {
   flight: 'flight_id',
@@ -109,28 +108,31 @@ export type ReviewOutcome =
   | { kind: 'conflict'; current: Site }
   | { kind: 'not_found' };
 
+const INSERT = `INSERT INTO sites (flight_id, source, lat, lon, error_radius_m, score, frames, best_detection_id,
+    model_version, top_label, note, first_seen_at, created_at, area_m2, estimated_heads, outline, detection_count)
+  VALUES (@flightId, @source, @lat, @lon, @errorRadiusM, @score, @frames, @bestDetectionId, @modelVersion, @topLabel, @note,
+    @firstSeenAt, @createdAt, @areaM2, @estimatedHeads, @outline, @detectionCount)
+  RETURNING *`;
+const BY_ID = 'SELECT * FROM sites WHERE id = ?';
+const NEAR = `SELECT * FROM sites WHERE flight_id = @flightId AND source = 'drone'
+    AND lat BETWEEN @south AND @north AND lon BETWEEN @west AND @east`;
+const UPDATE_AGGREGATE = `UPDATE sites SET lat = @lat, lon = @lon, error_radius_m = @errorRadiusM, score = @score,
+    frames = @frames, best_detection_id = @bestDetectionId, model_version = @modelVersion, top_label = @topLabel,
+    first_seen_at = @firstSeenAt, area_m2 = @areaM2, estimated_heads = @estimatedHeads, outline = @outline,
+    detection_count = @detectionCount WHERE id = @id`;
+const SET_REVIEW = `UPDATE sites SET status = @status, note = @note, version = version + 1, reviewed_at = @at,
+    reviewed_by = @by WHERE id = @id AND version = @version`;
+const SET_DETECTION_STATUS = 'UPDATE detections SET status = ? WHERE site_id = ?';
+
 /** `reviews` is the store's one reviews repo: a decision and its history row are written together. */
-export function createSitesRepo(ctx: StoreContext, reviews: ReviewsRepo) {
-  const { db } = ctx;
-  const insert = db.prepare(`INSERT INTO sites (flight_id, source, lat, lon, error_radius_m, score, frames, best_detection_id,
-      model_version, top_label, note, first_seen_at, created_at, area_m2, estimated_heads, outline, detection_count)
-    VALUES (@flightId, @source, @lat, @lon, @errorRadiusM, @score, @frames, @bestDetectionId, @modelVersion, @topLabel, @note,
-      @firstSeenAt, @createdAt, @areaM2, @estimatedHeads, @outline, @detectionCount)`);
-  const byId = db.prepare('SELECT * FROM sites WHERE id = ?');
-  const near = db.prepare(`SELECT * FROM sites WHERE flight_id = @flightId AND source = 'drone'
-      AND lat BETWEEN @south AND @north AND lon BETWEEN @west AND @east`);
-  const update = db.prepare(`UPDATE sites SET lat = @lat, lon = @lon, error_radius_m = @errorRadiusM, score = @score,
-      frames = @frames, best_detection_id = @bestDetectionId, model_version = @modelVersion, top_label = @topLabel,
-      first_seen_at = @firstSeenAt, area_m2 = @areaM2, estimated_heads = @estimatedHeads, outline = @outline,
-      detection_count = @detectionCount WHERE id = @id`);
-  const setReview = db.prepare(`UPDATE sites SET status = @status, note = @note, version = version + 1, reviewed_at = @at,
-      reviewed_by = @by WHERE id = @id AND version = @version`);
-  const setDetectionStatus = db.prepare('UPDATE detections SET status = ? WHERE site_id = ?');
+export function createSitesRepo({ sql }: StoreContext, reviews: ReviewsRepo) {
+  // BEGIN IMMEDIATE serialises reviews on SQLite; PostgreSQL needs the site's row locked for the same effect.
+  const byIdForUpdate = BY_ID + (sql.dialect === 'postgres' ? ' FOR UPDATE' : '');
 
   return {
-    create(s: NewSite): Site {
+    async create(s: NewSite): Promise<Site> {
       const now = nowIso();
-      const r = insert.run({
+      const row = await sql.get<SiteRow>(INSERT, {
         ...s,
         frames: s.frames ?? 1,
         bestDetectionId: s.bestDetectionId ?? null,
@@ -142,61 +144,64 @@ export function createSitesRepo(ctx: StoreContext, reviews: ReviewsRepo) {
         outline: s.outline ? JSON.stringify(s.outline) : null,
         detectionCount: s.detectionCount ?? 1,
       });
-      return toSite(byId.get(Number(r.lastInsertRowid)) as SiteRow);
+      return toSite(row!);
     },
-    get(id: number): Site | null {
-      const r = byId.get(id) as SiteRow | undefined;
+    async get(id: number): Promise<Site | null> {
+      const r = await sql.get<SiteRow>(BY_ID, [id]);
       return r ? toSite(r) : null;
     },
     /** Drone sites of a flight inside a square of ±radiusM around a point (the caller measures exact distance). */
-    nearby(flightId: number, lat: number, lon: number, radiusM: number): Site[] {
-      return (near.all({ flightId, ...boxAround({ lat, lon }, radiusM) }) as SiteRow[]).map(toSite);
+    async nearby(flightId: number, lat: number, lon: number, radiusM: number): Promise<Site[]> {
+      return (await sql.all<SiteRow>(NEAR, { flightId, ...boxAround({ lat, lon }, radiusM) })).map(toSite);
     },
     /** Stores a site's recomputed position, score and counts after detections joined it. */
-    updateAggregate(id: number, a: SiteAggregate): void {
-      update.run({ id, ...a, outline: a.outline ? JSON.stringify(a.outline) : null });
+    async updateAggregate(id: number, a: SiteAggregate): Promise<void> {
+      await sql.run(UPDATE_AGGREGATE, { id, ...a, outline: a.outline ? JSON.stringify(a.outline) : null });
     },
-    list(f: GeoFilters): Site[] {
+    async list(f: GeoFilters): Promise<Site[]> {
       const w = whereClause(f, SITE_FILTER_COLUMNS);
-      const sql = `SELECT * FROM sites ${w.sql} ORDER BY score DESC, id LIMIT @limit`;
-      return (db.prepare(sql).all({ ...w.params, limit: f.limit ?? DEFAULT_LIMIT }) as SiteRow[]).map(toSite);
+      const q = `SELECT * FROM sites ${w.sql} ORDER BY score DESC, id LIMIT @limit`;
+      return (await sql.all<SiteRow>(q, { ...w.params, limit: f.limit ?? DEFAULT_LIMIT })).map(toSite);
     },
     /**
      * Records a decision on a site and its detections, with history, in one transaction. A `baseVersion` other than
      * the current version is a conflict: someone else decided in between, and nothing is written.
      */
-    review(
+    async review(
       id: number,
       d: { decision: SiteStatus; note?: string | null; baseVersion?: number; actor: Actor },
-    ): ReviewOutcome {
-      return db.transaction((): ReviewOutcome => {
-        const row = byId.get(id) as SiteRow | undefined;
-        if (!row) return { kind: 'not_found' };
-        if (d.baseVersion !== undefined && d.baseVersion !== row.version) return { kind: 'conflict', current: toSite(row) };
-        const at = nowIso();
-        const note = d.note !== undefined ? d.note : row.note;
-        setReview.run({ id, status: d.decision, note, at, by: d.actor.username, version: row.version });
-        setDetectionStatus.run(d.decision, id);
-        const review = reviews.add({
-          siteId: id,
-          userId: d.actor.id == null ? null : String(d.actor.id),
-          username: d.actor.username,
-          at,
-          before: row.status,
-          after: d.decision,
-          note: d.note ?? null,
-          version: row.version + 1,
-        });
-        return { kind: 'ok', site: toSite(byId.get(id) as SiteRow), review };
-      }).immediate();
+    ): Promise<ReviewOutcome> {
+      return sql.tx(
+        async (): Promise<ReviewOutcome> => {
+          const row = await sql.get<SiteRow>(byIdForUpdate, [id]);
+          if (!row) return { kind: 'not_found' };
+          if (d.baseVersion !== undefined && d.baseVersion !== row.version) return { kind: 'conflict', current: toSite(row) };
+          const at = nowIso();
+          const note = d.note !== undefined ? d.note : row.note;
+          await sql.run(SET_REVIEW, { id, status: d.decision, note, at, by: d.actor.username, version: row.version });
+          await sql.run(SET_DETECTION_STATUS, [d.decision, id]);
+          const review = await reviews.add({
+            siteId: id,
+            userId: d.actor.id == null ? null : String(d.actor.id),
+            username: d.actor.username,
+            at,
+            before: row.status,
+            after: d.decision,
+            note: d.note ?? null,
+            version: row.version + 1,
+          });
+          return { kind: 'ok', site: toSite((await sql.get<SiteRow>(BY_ID, [id]))!), review };
+        },
+        { immediate: true },
+      );
     },
-    countByStatus(f: GeoFilters = {}): Record<SiteStatus, number> {
+    async countByStatus(f: GeoFilters = {}): Promise<Record<SiteStatus, number>> {
       const w = whereClause({ ...f, status: undefined }, SITE_FILTER_COLUMNS);
       const out: Record<SiteStatus, number> = { pending: 0, confirmed: 0, rejected: 0 };
-      const rows = db.prepare(`SELECT status, COUNT(*) AS n FROM sites ${w.sql} GROUP BY status`).all(w.params) as {
-        status: SiteStatus;
-        n: number;
-      }[];
+      const rows = await sql.all<{ status: SiteStatus; n: number }>(
+        `SELECT status, COUNT(*) AS n FROM sites ${w.sql} GROUP BY status`,
+        w.params,
+      );
       for (const r of rows) out[r.status] = r.n;
       return out;
     },

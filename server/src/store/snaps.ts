@@ -85,40 +85,41 @@ const toSnap = (r: SnapRow): SnapRecord => ({
   createdAt: r.created_at,
 });
 
-export function createSnapsRepo({ db }: StoreContext) {
-  const insert = db.prepare(`INSERT INTO snaps (user_id, username, idempotency_key, sha256, size_bytes, mime, width, height,
-      image_id, detection_id, site_id, verdict, poppy_score, lat, lon, location_source, accuracy_m, note, taken_at,
-      model_version, answer, created_at)
-    VALUES (@userId, @username, @idempotencyKey, @sha256, @sizeBytes, @mime, @width, @height, @imageId, @detectionId,
-      @siteId, @verdict, @poppyScore, @lat, @lon, @locationSource, @accuracyM, @note, @takenAt, @modelVersion, '{}', @createdAt)`);
-  const setAnswer = db.prepare('UPDATE snaps SET answer = ? WHERE id = ?');
-  const byId = db.prepare('SELECT * FROM snaps WHERE id = ?');
-  const byKey = db.prepare('SELECT * FROM snaps WHERE user_id = ? AND idempotency_key = ?');
-  const bySite = db.prepare('SELECT * FROM snaps WHERE site_id = ? ORDER BY id');
-  const count = db.prepare('SELECT COUNT(*) AS n FROM snaps');
+const INSERT = `INSERT INTO snaps (user_id, username, idempotency_key, sha256, size_bytes, mime, width, height,
+    image_id, detection_id, site_id, verdict, poppy_score, lat, lon, location_source, accuracy_m, note, taken_at,
+    model_version, answer, created_at)
+  VALUES (@userId, @username, @idempotencyKey, @sha256, @sizeBytes, @mime, @width, @height, @imageId, @detectionId,
+    @siteId, @verdict, @poppyScore, @lat, @lon, @locationSource, @accuracyM, @note, @takenAt, @modelVersion, '{}', @createdAt)
+  RETURNING id`;
+const SET_ANSWER = 'UPDATE snaps SET answer = ? WHERE id = ? RETURNING *';
 
+export function createSnapsRepo({ sql }: StoreContext) {
   return {
-    /** Stores a snap; its answer body is built from the new id, so the stored answer is exactly what was sent. */
-    insert(s: NewSnap): SnapRecord {
+    /**
+     * Stores a snap; its answer body is built from the new id, so the stored answer is exactly what was sent. One
+     * transaction, so that nobody (a retry with the same key) reads the placeholder answer.
+     */
+    async insert(s: NewSnap): Promise<SnapRecord> {
       const createdAt = nowIso();
       const { answer, ...fields } = s;
-      const id = Number(insert.run({ ...fields, createdAt }).lastInsertRowid);
-      setAnswer.run(JSON.stringify(answer(id, createdAt)), id);
-      return toSnap(byId.get(id) as SnapRow);
+      return sql.tx(async () => {
+        const { id } = (await sql.get<{ id: number }>(INSERT, { ...fields, createdAt }))!;
+        return toSnap((await sql.get<SnapRow>(SET_ANSWER, [JSON.stringify(answer(id, createdAt)), id]))!);
+      });
     },
-    get(id: number): SnapRecord | null {
-      const r = byId.get(id) as SnapRow | undefined;
+    async get(id: number): Promise<SnapRecord | null> {
+      const r = await sql.get<SnapRow>('SELECT * FROM snaps WHERE id = ?', [id]);
       return r ? toSnap(r) : null;
     },
-    findByIdempotencyKey(userId: string, key: string): SnapRecord | null {
-      const r = byKey.get(userId, key) as SnapRow | undefined;
+    async findByIdempotencyKey(userId: string, key: string): Promise<SnapRecord | null> {
+      const r = await sql.get<SnapRow>('SELECT * FROM snaps WHERE user_id = ? AND idempotency_key = ?', [userId, key]);
       return r ? toSnap(r) : null;
     },
-    listBySite(siteId: number): SnapRecord[] {
-      return (bySite.all(siteId) as SnapRow[]).map(toSnap);
+    async listBySite(siteId: number): Promise<SnapRecord[]> {
+      return (await sql.all<SnapRow>('SELECT * FROM snaps WHERE site_id = ? ORDER BY id', [siteId])).map(toSnap);
     },
-    count(): number {
-      return (count.get() as { n: number }).n;
+    async count(): Promise<number> {
+      return (await sql.get<{ n: number }>('SELECT COUNT(*) AS n FROM snaps'))!.n;
     },
   };
 }

@@ -39,53 +39,47 @@ export class DuplicateUsernameError extends Error {
   }
 }
 
-export function createUsersRepo({ db }: Pick<StoreContext, 'db'>) {
-  const byName = db.prepare<[string], Raw>('SELECT * FROM users WHERE username = ?');
-  const byId = db.prepare<[number], Raw>('SELECT * FROM users WHERE id = ?');
-  const all = db.prepare<[], Raw>('SELECT * FROM users ORDER BY username');
-  const insert = db.prepare('INSERT INTO users (username, password_hash, role) VALUES (?, ?, ?)');
-  const setHash = db.prepare('UPDATE users SET password_hash = ? WHERE id = ?');
-  const setRole = db.prepare('UPDATE users SET role = ? WHERE id = ?');
-  const setDisabled = db.prepare('UPDATE users SET disabled = ? WHERE id = ?');
-  const count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM users');
+// Usernames are unique and matched without regard to case (PostgreSQL has no COLLATE NOCASE: compare lower()).
+const BY_NAME = 'SELECT * FROM users WHERE lower(username) = lower(?)';
+const BY_ID = 'SELECT * FROM users WHERE id = ?';
+// ON CONFLICT without a target: the username's unique index may be on lower(username) (PostgreSQL), and a failed
+// INSERT would abort a surrounding PostgreSQL transaction, so a taken name returns no row instead of an error.
+const INSERT = 'INSERT INTO users (username, password_hash, role) VALUES (?, ?, ?) ON CONFLICT DO NOTHING RETURNING *';
 
+export function createUsersRepo({ sql }: StoreContext) {
   return {
-    create(input: { username: string; passwordHash: string; role: Role }): UserRow {
-      try {
-        const info = insert.run(input.username, input.passwordHash, input.role);
-        return publicUser(toUser(byId.get(Number(info.lastInsertRowid))!));
-      } catch (err) {
-        if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw new DuplicateUsernameError(input.username);
-        throw err;
-      }
+    async create(input: { username: string; passwordHash: string; role: Role }): Promise<UserRow> {
+      const r = await sql.get<Raw>(INSERT, [input.username, input.passwordHash, input.role]);
+      if (!r) throw new DuplicateUsernameError(input.username);
+      return publicUser(toUser(r));
     },
     /** includes the password hash: for login only */
-    findForLogin(username: string): UserWithHash | undefined {
-      const r = byName.get(username);
+    async findForLogin(username: string): Promise<UserWithHash | undefined> {
+      const r = await sql.get<Raw>(BY_NAME, [username]);
       return r ? toUser(r) : undefined;
     },
-    findByName(username: string): UserRow | undefined {
-      const r = byName.get(username);
+    async findByName(username: string): Promise<UserRow | undefined> {
+      const r = await sql.get<Raw>(BY_NAME, [username]);
       return r ? publicUser(toUser(r)) : undefined;
     },
-    get(id: number): UserRow | undefined {
-      const r = byId.get(id);
+    async get(id: number): Promise<UserRow | undefined> {
+      const r = await sql.get<Raw>(BY_ID, [id]);
       return r ? publicUser(toUser(r)) : undefined;
     },
-    list(): UserRow[] {
-      return all.all().map((r) => publicUser(toUser(r)));
+    async list(): Promise<UserRow[]> {
+      return (await sql.all<Raw>('SELECT * FROM users ORDER BY lower(username)')).map((r) => publicUser(toUser(r)));
     },
-    setPasswordHash(id: number, passwordHash: string): void {
-      setHash.run(passwordHash, id);
+    async setPasswordHash(id: number, passwordHash: string): Promise<void> {
+      await sql.run('UPDATE users SET password_hash = ? WHERE id = ?', [passwordHash, id]);
     },
-    setRole(id: number, role: Role): void {
-      setRole.run(role, id);
+    async setRole(id: number, role: Role): Promise<void> {
+      await sql.run('UPDATE users SET role = ? WHERE id = ?', [role, id]);
     },
-    setDisabled(id: number, disabled: boolean): void {
-      setDisabled.run(disabled ? 1 : 0, id);
+    async setDisabled(id: number, disabled: boolean): Promise<void> {
+      await sql.run('UPDATE users SET disabled = ? WHERE id = ?', [disabled ? 1 : 0, id]);
     },
-    count(): number {
-      return count.get()!.n;
+    async count(): Promise<number> {
+      return (await sql.get<{ n: number }>('SELECT count(*) AS n FROM users'))!.n;
     },
   };
 }

@@ -1,8 +1,6 @@
 // Sites for field-work tests: a real JPEG frame in a flight (so crops, previews and task sheets work), a detection
 // on it and a site, confirmed or not, without running the model.
 import crypto from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 import sharp from 'sharp';
 import { createUser } from '../../src/auth/accounts.js';
 import { issueApiToken } from '../../src/auth/apiTokens.js';
@@ -22,7 +20,7 @@ export async function fieldJpeg(width = 800, height = 600, seed = 1): Promise<Bu
 
 export async function userWithToken(store: Store, username: string, role: Role): Promise<string> {
   const u = await createUser(store.users, { username, password: 'field-password-1', role });
-  return issueApiToken(store.tokens, u.id, 'field').token;
+  return (await issueApiToken(store.tokens, u.id, 'field')).token;
 }
 
 export interface FrameSiteOptions {
@@ -41,14 +39,14 @@ export interface FrameSiteOptions {
 export async function frameSite(store: Store, o: FrameSiteOptions): Promise<Site> {
   const jpeg = await fieldJpeg(800, 600, o.seed ?? 1);
   const sha256 = crypto.createHash('sha256').update(jpeg).update(String(o.seed ?? 1)).digest('hex');
-  fs.writeFileSync(path.join(store.paths.originals, sha256), jpeg);
-  const { image } = store.images.insertOrGet({ flightId: o.flightId, name: `DJI_${sha256.slice(0, 4)}.JPG`, sha256, sizeBytes: jpeg.length, mime: 'image/jpeg' });
+  await store.blobs.keepOriginal(sha256, { bytes: jpeg });
+  const { image } = await store.images.insertOrGet({ flightId: o.flightId, name: `DJI_${sha256.slice(0, 4)}.JPG`, sha256, sizeBytes: jpeg.length, mime: 'image/jpeg' });
   const corner = (e: number, n: number) => {
     const p = offsetToLatLon(o, e, n);
     return [p.lon, p.lat];
   };
   const ring = [corner(-40, -30), corner(40, -30), corner(40, 30), corner(-40, 30), corner(-40, -30)];
-  store.images.saveFacts(image.id, {
+  await store.images.saveFacts(image.id, {
     width: 800,
     height: 600,
     orientation: 1,
@@ -63,7 +61,7 @@ export async function frameSite(store: Store, o: FrameSiteOptions): Promise<Site
     timings: {},
     modelVersion: 'fixture-1',
   });
-  const det = store.detections.insert({
+  const det = await store.detections.insert({
     imageId: image.id,
     flightId: o.flightId,
     box: { x: 350, y: 250, w: 100, h: 100 },
@@ -75,7 +73,7 @@ export async function frameSite(store: Store, o: FrameSiteOptions): Promise<Site
     modelVersion: 'fixture-1',
     seenAt: o.takenAt ?? new Date().toISOString(),
   });
-  const site = store.sites.create({
+  const site = await store.sites.create({
     flightId: o.flightId,
     source: 'drone',
     lat: o.lat,
@@ -87,9 +85,9 @@ export async function frameSite(store: Store, o: FrameSiteOptions): Promise<Site
     topLabel: 'papaver_somniferum',
     firstSeenAt: o.takenAt,
   });
-  store.detections.attachToSite(det.id, site.id);
+  await store.detections.attachToSite(det.id, site.id);
   if (o.confirm === false) return site;
-  const r = store.sites.review(site.id, { decision: 'confirmed', actor: { id: null, username: 'fixture-reviewer' } });
+  const r = await store.sites.review(site.id, { decision: 'confirmed', actor: { id: null, username: 'fixture-reviewer' } });
   if (r.kind !== 'ok') throw new Error('fixture: could not confirm');
   return r.site;
 }

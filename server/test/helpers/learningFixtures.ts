@@ -67,37 +67,39 @@ export function toyScore(cells: Float32Array): number {
 let serial = 0;
 
 /** One frame with one detection (its cells stored), a background sample, and a site reviewed as asked. */
-export function toySite(store: Store, o: { flightId: number; kind: 'poppy' | 'lookalike'; status: SiteStatus; seed: number; reviewer?: string }) {
+export async function toySite(store: Store, o: { flightId: number; kind: 'poppy' | 'lookalike'; status: SiteStatus; seed: number; reviewer?: string }) {
   const sha256 = crypto.createHash('sha256').update(`toy-${o.seed}-${++serial}`).digest('hex');
-  const { image } = store.images.insertOrGet({ flightId: o.flightId, name: `DJI_${serial}.JPG`, sha256, sizeBytes: 1, mime: 'image/jpeg' });
+  const { image } = await store.images.insertOrGet({ flightId: o.flightId, name: `DJI_${serial}.JPG`, sha256, sizeBytes: 1, mime: 'image/jpeg' });
   const cells = toyCells(o.kind, 12, o.seed);
   const score = toyScore(cells);
   const lat = 24.9 + serial * 1e-3;
-  const det = store.detections.insert({
+  const det = await store.detections.insert({
     imageId: image.id, flightId: o.flightId, box: { x: 0, y: 0, w: 10, h: 10 }, score, lat, lon: 102.6, errorRadiusM: 2,
     top: [{ label: 'poppy_flowers', score }], modelVersion: TOY_MODEL_VERSION, seenAt: new Date().toISOString(),
   });
-  store.detections.saveFeatures({ imageId: image.id, detectionId: det.id, modelVersion: TOY_MODEL_VERSION, cells: 12, channels: TOY_CHANNELS, data: cells });
-  store.detections.saveFeatures({ imageId: image.id, detectionId: null, modelVersion: TOY_MODEL_VERSION, cells: 16, channels: TOY_CHANNELS, data: toyCells('background', 16, o.seed + 7) });
-  const site = store.sites.create({ flightId: o.flightId, source: 'drone', lat, lon: 102.6, errorRadiusM: 2, score, bestDetectionId: det.id, modelVersion: TOY_MODEL_VERSION, topLabel: 'poppy_flowers' });
-  store.detections.attachToSite(det.id, site.id);
+  await store.detections.saveFeatures({ imageId: image.id, detectionId: det.id, modelVersion: TOY_MODEL_VERSION, cells: 12, channels: TOY_CHANNELS, data: cells });
+  await store.detections.saveFeatures({ imageId: image.id, detectionId: null, modelVersion: TOY_MODEL_VERSION, cells: 16, channels: TOY_CHANNELS, data: toyCells('background', 16, o.seed + 7) });
+  const site = await store.sites.create({ flightId: o.flightId, source: 'drone', lat, lon: 102.6, errorRadiusM: 2, score, bestDetectionId: det.id, modelVersion: TOY_MODEL_VERSION, topLabel: 'poppy_flowers' });
+  await store.detections.attachToSite(det.id, site.id);
   if (o.status !== 'pending') {
-    const r = store.sites.review(site.id, { decision: o.status, actor: { id: null, username: o.reviewer ?? 'toy-reviewer' } });
+    const r = await store.sites.review(site.id, { decision: o.status, actor: { id: null, username: o.reviewer ?? 'toy-reviewer' } });
     if (r.kind !== 'ok') throw new Error('toy fixture: review failed');
   }
-  return { site: store.sites.get(site.id)!, detection: det, score };
+  return { site: (await store.sites.get(site.id))!, detection: det, score };
 }
 
+export type ToySite = Awaited<ReturnType<typeof toySite>>;
+
 /** A flight of reviewed sites: poppy plots confirmed, look-alikes rejected, plus pending ones of both kinds. */
-export function toyFlight(store: Store, name: string, o: { poppy: number; lookalike: number; pending?: number; seed: number }) {
-  const flight = store.flights.create({ name });
-  const sites = [];
-  for (let i = 0; i < o.poppy; i++) sites.push(toySite(store, { flightId: flight.id, kind: 'poppy', status: 'confirmed', seed: o.seed + i }));
-  for (let i = 0; i < o.lookalike; i++) sites.push(toySite(store, { flightId: flight.id, kind: 'lookalike', status: 'rejected', seed: o.seed + 100 + i }));
-  const pending = [];
+export async function toyFlight(store: Store, name: string, o: { poppy: number; lookalike: number; pending?: number; seed: number }) {
+  const flight = await store.flights.create({ name });
+  const sites: ToySite[] = [];
+  for (let i = 0; i < o.poppy; i++) sites.push(await toySite(store, { flightId: flight.id, kind: 'poppy', status: 'confirmed', seed: o.seed + i }));
+  for (let i = 0; i < o.lookalike; i++) sites.push(await toySite(store, { flightId: flight.id, kind: 'lookalike', status: 'rejected', seed: o.seed + 100 + i }));
+  const pending: ToySite[] = [];
   for (let i = 0; i < (o.pending ?? 0); i++) {
-    pending.push(toySite(store, { flightId: flight.id, kind: 'poppy', status: 'pending', seed: o.seed + 200 + i }));
-    pending.push(toySite(store, { flightId: flight.id, kind: 'lookalike', status: 'pending', seed: o.seed + 300 + i }));
+    pending.push(await toySite(store, { flightId: flight.id, kind: 'poppy', status: 'pending', seed: o.seed + 200 + i }));
+    pending.push(await toySite(store, { flightId: flight.id, kind: 'lookalike', status: 'pending', seed: o.seed + 300 + i }));
   }
   return { flight, sites, pending };
 }

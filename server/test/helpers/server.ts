@@ -13,6 +13,7 @@ import { createApp } from '../../src/app.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { openStore, type Store } from '../../src/store/index.js';
+import { testBackend, type TestBackend } from './testStore.js';
 import { JobEvents } from '../../src/jobs/events.js';
 import { WorkerPool, type FrameProcessor } from '../../src/jobs/worker.js';
 import { SseHub } from '../../src/http/sse.js';
@@ -31,6 +32,7 @@ export interface TestServer {
   port: number;
   token: string;
   dataDir: string;
+  backend: TestBackend;
   config: Config;
   store: Store;
   events: JobEvents;
@@ -53,6 +55,8 @@ export interface TestServerOptions {
   precompute?: boolean;
   /** with `classifier`: process frames in worker threads as main.ts does (default true) */
   threaded?: boolean;
+  /** the database (default: a fresh one on the test backend, dropped at close unless keepData) */
+  backend?: TestBackend;
 }
 
 export function authedFetch(base: string, token: string) {
@@ -81,7 +85,8 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     ...opts.env,
   });
   const logger = createLogger({ level: config.logLevel });
-  const store = openStore({ dataDir });
+  const backend = opts.backend ?? testBackend();
+  const store = await openStore({ dataDir, databaseUrl: backend.databaseUrl, databaseSchema: backend.databaseSchema });
   const events = new JobEvents();
   const sse = new SseHub();
   const classifier = opts.classifier ?? null;
@@ -112,9 +117,10 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
       process: processor,
       concurrency: opts.workers ?? 1,
       idlePollMs: opts.idlePollMs ?? 200,
-      onFrameDone: opts.precompute === false ? undefined : (image, dets) => precomputeDerived(store.paths.derived, store.paths.originals, image.sha256, dets),
+      soleWorker: true,
+      onFrameDone: opts.precompute === false ? undefined : (image, dets) => precomputeDerived(store.blobs.derived, store.blobs.originals, image.sha256, dets),
     });
-    pool.start();
+    await pool.start();
   }
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
@@ -127,6 +133,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     port,
     token: TEST_TOKEN,
     dataDir,
+    backend,
     config,
     store,
     events,
@@ -139,7 +146,8 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
       await threads?.close();
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
-      store.close();
+      await store.close();
+      if (!keepData && !opts.backend) await backend.drop();
       if (!keepData && !opts.dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };
@@ -168,10 +176,11 @@ export interface SpawnedServer {
  * Runs the real server (`node --import tsx server/src/main.ts`) on a free port. Defaults: a temp data dir, POPPY_DEMO=0, the test
  * bootstrap token; `env` overrides any of them. Resolves once /api/health answers 200.
  */
-export async function spawnServer(opts: { env?: Record<string, string>; dataDir?: string; timeoutMs?: number } = {}): Promise<SpawnedServer> {
+export async function spawnServer(opts: { env?: Record<string, string>; dataDir?: string; timeoutMs?: number; backend?: TestBackend } = {}): Promise<SpawnedServer> {
   const dataDir = opts.dataDir ?? opts.env?.POPPY_DATA_DIR ?? tempDataDir('poppy-e2e-');
   const env: Record<string, string> = {
     ...(process.env as Record<string, string>),
+    ...opts.backend?.env,
     PORT: '0',
     HOST: '127.0.0.1',
     POPPY_DATA_DIR: dataDir,

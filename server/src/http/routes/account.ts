@@ -18,17 +18,21 @@ export function accountRouter({ store }: AppDeps): Router {
   router.post('/auth/password', requireRole(), async (req, res) => {
     const body = parse(ChangePasswordSchema, req.body ?? {}, 'password change');
     const me = req.user!;
-    const account = typeof me.id === 'number' ? store.users.findForLogin(me.username) : undefined;
+    const account = typeof me.id === 'number' ? await store.users.findForLogin(me.username) : undefined;
     if (!account || account.id !== me.id) throw new HttpError(403, 'no_account', 'This credential has no user account whose password could change.');
     if (!(await verifyPassword(body.currentPassword, account.passwordHash))) {
       throw new HttpError(400, 'wrong_password', 'The current password is wrong.');
     }
     const problem = passwordProblem(body.newPassword, account.username);
     if (problem) throw new HttpError(400, 'weak_password', problem);
-    store.users.setPasswordHash(account.id, await hashPassword(body.newPassword));
-    // other browsers signed in as this user must sign in again with the new password
-    store.sessions.deleteForUser(account.id);
-    store.audit.append({ action: 'user_changed', user: me, details: { userId: account.id, username: account.username, ownPasswordChanged: true }, ip: req.ip });
+    const passwordHash = await hashPassword(body.newPassword);
+    // the new hash and the end of the other sessions together: no moment where an old session outlives the change
+    await store.tx(async () => {
+      await store.users.setPasswordHash(account.id, passwordHash);
+      // other browsers signed in as this user must sign in again with the new password
+      await store.sessions.deleteForUser(account.id);
+    });
+    await store.audit.append({ action: 'user_changed', user: me, details: { userId: account.id, username: account.username, ownPasswordChanged: true }, ip: req.ip });
     res.status(204).end();
   });
   return router;

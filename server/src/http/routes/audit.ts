@@ -40,14 +40,14 @@ const CSV_COLUMNS = ['id', 'at', 'userId', 'username', 'action', 'siteId', 'flig
 export function auditRouter({ store }: { store: { audit: AuditRepo } }): Router {
   const router = Router();
 
-  router.get('/audit', requireRole('reviewer'), (req, res) => {
+  router.get('/audit', requireRole('reviewer'), async (req, res) => {
     const q = parse(QuerySchema, req.query, 'audit filter');
-    res.json({ records: store.audit.list(q) });
+    res.json({ records: await store.audit.list(q) });
   });
 
-  router.get('/audit.csv', requireRole('reviewer'), (req, res) => {
+  router.get('/audit.csv', requireRole('reviewer'), async (req, res) => {
     const q = parse(QuerySchema, req.query, 'audit filter');
-    const records: AuditRecord[] = store.audit.list(q);
+    const records: AuditRecord[] = await store.audit.list(q);
     const rows = records.map((r) => CSV_COLUMNS.map((c) => cell(r[c])));
     res.set('Content-Type', 'text/csv; charset=utf-8');
     res.set('Content-Disposition', 'attachment; filename="poppywatch-audit.csv"');

@@ -17,7 +17,7 @@ import { cleanText } from '../text.js';
 import { parse, parseId } from '../validate.js';
 
 export interface AuthRouterDeps {
-  store: { users: UsersRepo; sessions: SessionsRepo; tokens: TokensRepo; audit: AuditRepo; tx<T>(fn: () => T): T };
+  store: { users: UsersRepo; sessions: SessionsRepo; tokens: TokensRepo; audit: AuditRepo; tx<T>(fn: () => Promise<T>, opts?: { immediate?: boolean }): Promise<T> };
   config?: Pick<Config, 'maxConcurrentHashes' | 'tokenTtlDays'>;
   loginLimits?: LoginLimitOptions;
   /** shared with the users router so admin password resets count against the same cap */
@@ -44,8 +44,8 @@ export function authRouter({ store, loginLimits, config, hashGate }: AuthRouterD
   const gate = hashGate ?? createHashGate(config?.maxConcurrentHashes ?? 2);
   const tokenTtlDays = config?.tokenTtlDays ?? DEFAULT_TOKEN_TTL_DAYS;
 
-  const refuse = (req: Request, res: Response, name: string) => {
-    store.audit.append({ action: 'login_failed', username: maskAttemptedUsername(name), ip: req.ip });
+  const refuse = async (req: Request, res: Response, name: string) => {
+    await store.audit.append({ action: 'login_failed', username: maskAttemptedUsername(name), ip: req.ip });
     res.status(401).json({ error: 'invalid_credentials', message: 'Wrong username or password.' });
   };
 
@@ -54,14 +54,14 @@ export function authRouter({ store, loginLimits, config, hashGate }: AuthRouterD
     // counted before the hash is checked: parallel guesses cannot outrun the limit
     const slot = limiter.reserve(body.username, req.ip ?? '');
     if (!slot.ok) {
-      store.audit.append({ action: 'login_failed', username: maskAttemptedUsername(body.username), ip: req.ip });
+      await store.audit.append({ action: 'login_failed', username: maskAttemptedUsername(body.username), ip: req.ip });
       res.set('Retry-After', String(slot.retryAfterS));
       return void res.status(429).json({
         error: 'too_many_attempts',
         message: `Too many failed logins for this user${slot.scope === 'address' ? ' from this address' : ''}; try again in ${Math.ceil(slot.retryAfterS / 60)} minutes.`,
       });
     }
-    const user = store.users.findForLogin(body.username);
+    const user = await store.users.findForLogin(body.username);
     let matches: boolean;
     try {
       // Verify against a dummy hash for unknown users so the answer time does not reveal which names exist.
@@ -75,22 +75,25 @@ export function authRouter({ store, loginLimits, config, hashGate }: AuthRouterD
     if (!user || !matches || user.disabled) return refuse(req, res, body.username);
     // The password may have been reset or the account disabled while the hash was checked: the session is made
     // only if the account still has the hash that was verified, in the same transaction that checks it.
-    const session = store.tx(() => {
-      const now = store.users.findForLogin(body.username);
-      if (!now || now.disabled || now.passwordHash !== user.passwordHash) return null;
-      return startSession(store.sessions, user.id);
-    });
+    const session = await store.tx(
+      async () => {
+        const now = await store.users.findForLogin(body.username);
+        if (!now || now.disabled || now.passwordHash !== user.passwordHash) return null;
+        return startSession(store.sessions, user.id);
+      },
+      { immediate: true },
+    );
     if (!session) return refuse(req, res, body.username);
     slot.succeeded();
-    store.audit.append({ action: 'login', user, ip: req.ip });
+    await store.audit.append({ action: 'login', user, ip: req.ip });
     setSessionCookie(req, res, session.sessionId);
     res.json({ user: { id: user.id, username: user.username, role: user.role }, csrfToken: session.csrfToken });
   });
 
-  router.post('/auth/logout', requireRole(), (req, res) => {
+  router.post('/auth/logout', requireRole(), async (req, res) => {
     const sessionId = readCookie(req, SESSION_COOKIE);
-    if (req.authVia === 'session' && sessionId) endSession(store.sessions, sessionId);
-    store.audit.append({ action: 'logout', user: req.user, ip: req.ip });
+    if (req.authVia === 'session' && sessionId) await endSession(store.sessions, sessionId);
+    await store.audit.append({ action: 'logout', user: req.user, ip: req.ip });
     clearSessionCookie(req, res);
     res.status(204).end();
   });
@@ -100,7 +103,7 @@ export function authRouter({ store, loginLimits, config, hashGate }: AuthRouterD
     res.json({ user: req.user, csrfToken: req.csrfToken ?? null });
   });
 
-  router.post('/auth/tokens', requireRole(), (req, res) => {
+  router.post('/auth/tokens', requireRole(), async (req, res) => {
     const body = parse(TokenSchema, req.body ?? {}, 'token request');
     const user = req.user!;
     if (user.id === 0) {
@@ -113,22 +116,22 @@ export function authRouter({ store, loginLimits, config, hashGate }: AuthRouterD
     if (req.authVia !== 'session') {
       return void res.status(403).json({ error: 'session_required', message: 'API tokens can only be made from a logged-in browser session, not with a token.' });
     }
-    const { id, token, expiresAt } = issueApiToken(store.tokens, user.id, body.name, tokenTtlDays);
-    store.audit.append({ action: 'token_created', user, details: { tokenId: id, name: body.name, expiresAt }, ip: req.ip });
+    const { id, token, expiresAt } = await issueApiToken(store.tokens, user.id, body.name, tokenTtlDays);
+    await store.audit.append({ action: 'token_created', user, details: { tokenId: id, name: body.name, expiresAt }, ip: req.ip });
     res.set('Cache-Control', 'no-store');
     res.status(201).json({ id, name: body.name, token, expiresAt });
   });
 
-  router.get('/auth/tokens', requireRole(), (req, res) => {
-    res.json({ tokens: req.user!.id === 0 ? [] : store.tokens.listForUser(req.user!.id) });
+  router.get('/auth/tokens', requireRole(), async (req, res) => {
+    res.json({ tokens: req.user!.id === 0 ? [] : await store.tokens.listForUser(req.user!.id) });
   });
 
-  router.delete('/auth/tokens/:id', requireRole(), (req, res) => {
+  router.delete('/auth/tokens/:id', requireRole(), async (req, res) => {
     const id = parseId(req.params.id, 'Token');
-    if (!store.tokens.revoke(id, req.user!.id)) {
+    if (!(await store.tokens.revoke(id, req.user!.id))) {
       return void res.status(404).json({ error: 'not_found', message: `You have no active token ${id}.` });
     }
-    store.audit.append({ action: 'token_revoked', user: req.user, details: { tokenId: id }, ip: req.ip });
+    await store.audit.append({ action: 'token_revoked', user: req.user, details: { tokenId: id }, ip: req.ip });
     res.status(204).end();
   });
 

@@ -15,7 +15,7 @@ const FORMATS = {
 
 export function exportsRouter({ store }: AppDeps): Router {
   const router = express.Router();
-  router.get('/exports/:file', requireRole('reviewer'), (req, res) => {
+  router.get('/exports/:file', requireRole('reviewer'), async (req, res) => {
     const m = /^sites\.(geojson|kml|csv|gpx)$/.exec(String(req.params.file));
     if (!m) throw new HttpError(404, 'unknown_export', 'Exports are sites.geojson, sites.kml, sites.csv and sites.gpx.');
     const format = FORMATS[m[1] as keyof typeof FORMATS];
@@ -24,15 +24,16 @@ export function exportsRouter({ store }: AppDeps): Router {
     const lang = exportLang(queryLang, req.get('accept-language'));
     const filters = parseGeoFilters(query, { status: ['confirmed'] });
     const flightNames = new Map<number, string>();
-    const rows: ExportRow[] = store.sites.list(filters).map((s) => {
+    const rows: ExportRow[] = [];
+    for (const s of await store.sites.list(filters)) {
       let flightName: string | null = null;
       if (s.flightId != null) {
-        if (!flightNames.has(s.flightId)) flightNames.set(s.flightId, exportFlightName(store.flights.get(s.flightId), lang) ?? '');
+        if (!flightNames.has(s.flightId)) flightNames.set(s.flightId, exportFlightName(await store.flights.get(s.flightId), lang) ?? '');
         flightName = flightNames.get(s.flightId) || null;
       }
-      const officerNote = s.source === 'phone' ? (store.snaps.listBySite(s.id)[0]?.note ?? null) : null;
-      return { ...s, flightName, officerNote };
-    });
+      const officerNote = s.source === 'phone' ? ((await store.snaps.listBySite(s.id))[0]?.note ?? null) : null;
+      rows.push({ ...s, flightName, officerNote });
+    }
     const stamp = new Date().toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
     const statusLabel = filters.status ? filters.status.join('+') : 'all';
     const title = exportTitle(statusLabel, new Date().toISOString().slice(0, 10), lang);

@@ -99,7 +99,7 @@ export function fieldRouter({ store, config }: AppDeps): Router {
       }
       const photos = await takeEvidencePhotos(files, store, limitBytes);
       const user = req.user!;
-      const outcome = recordFieldChange(
+      const outcome = await recordFieldChange(
         store,
         siteId,
         {
@@ -125,46 +125,46 @@ export function fieldRouter({ store, config }: AppDeps): Router {
           409,
           'conflict',
           `The field record of site ${siteId} was changed by ${t?.updatedBy ?? 'someone else'} (now ${t?.state ?? 'not assigned'}, version ${t?.version ?? 0}); yours was not saved.`,
-          { current: fieldDetail(store, siteId) },
+          { current: await fieldDetail(store, siteId) },
         );
       }
       if (outcome.kind === 'replayed') res.setHeader('Idempotent-Replayed', 'true');
-      res.status(outcome.kind === 'ok' ? 201 : 200).json(fieldDetail(store, siteId));
+      res.status(outcome.kind === 'ok' ? 201 : 200).json(await fieldDetail(store, siteId));
     } catch (err) {
-      await Promise.all(files.map((f) => (f.path ? fs.promises.rm(f.path, { force: true }) : undefined)));
+      await Promise.all(files.filter((f) => f.path).map((f) => fs.promises.rm(f.path, { force: true })));
       throw err;
     }
   });
 
-  router.get('/sites/:id/field', requireRole(), (req, res) => {
-    const site = findOr404(req.params.id, 'Site', (id) => store.sites.get(id));
-    res.json(fieldDetail(store, site.id));
+  router.get('/sites/:id/field', requireRole(), async (req, res) => {
+    const site = await findOr404(req.params.id, 'Site', (id) => store.sites.get(id));
+    res.json(await fieldDetail(store, site.id));
   });
 
-  router.get('/field/tasks', requireRole('officer', 'reviewer'), (req, res) => {
+  router.get('/field/tasks', requireRole('officer', 'reviewer'), async (req, res) => {
     const q = parse(TasksQuery, req.query ?? {}, 'task filter');
     const user = req.user!;
     // An officer's list is their own open tasks; reviewers and admins may look at anyone's.
     const assignee = user.role === 'officer' ? user.username : q.assignee;
     const states = q.state ?? (user.role === 'officer' ? (['assigned', 'visited'] as FieldState[]) : undefined);
     const names = new Map<number, string>();
-    const tasks = store.field
-      .listTasks({ assignee, states, flightId: q.flight })
-      .map((t) => taskSummary(store, t, names))
-      .filter((t) => t !== null);
+    const tasks: NonNullable<Awaited<ReturnType<typeof taskSummary>>>[] = [];
+    for (const t of await store.field.listTasks({ assignee, states, flightId: q.flight })) {
+      const summary = await taskSummary(store, t, names);
+      if (summary !== null) tasks.push(summary);
+    }
     res.json({ tasks });
   });
 
-  router.get('/field/assignees', requireRole('reviewer'), (_req, res) => {
-    const assignees = store.users
-      .list()
+  router.get('/field/assignees', requireRole('reviewer'), async (_req, res) => {
+    const assignees = (await store.users.list())
       .filter((u) => !u.disabled && (u.role === 'officer' || u.role === 'admin'))
       .map((u) => ({ username: u.username, role: u.role }));
     res.json({ assignees });
   });
 
-  router.get('/field/labels', requireRole('reviewer'), (_req, res) => {
-    res.json({ labels: store.field.labels() });
+  router.get('/field/labels', requireRole('reviewer'), async (_req, res) => {
+    res.json({ labels: await store.field.labels() });
   });
 
   return router;

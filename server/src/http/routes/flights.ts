@@ -74,59 +74,59 @@ const HEARTBEAT_MS = 15_000;
 /** at most this often a progress event per stream while frames finish quickly */
 const PROGRESS_THROTTLE_MS = 250;
 
-export function flightsRouter({ store, events, sse, model }: AppDeps): Router {
+export function flightsRouter({ store, events, sse, model, logger }: AppDeps): Router {
   const router = express.Router();
   const flightOr404 = (raw: unknown) => findOr404(raw, 'Flight', (id) => store.flights.get(id));
   const queue = frameQueue(store, events);
 
-  router.post('/flights', requireRole('operator'), (req, res) => {
+  router.post('/flights', requireRole('operator'), async (req, res) => {
     const body = parse(NewFlightSchema, req.body ?? {}, 'flight');
-    const flight = store.flights.create({ ...body, createdBy: req.user?.username ?? null });
+    const flight = await store.flights.create({ ...body, createdBy: req.user?.username ?? null });
     res.status(201).json(flight);
   });
 
-  router.get('/flights', requireRole(), (_req, res) => {
-    res.json({ flights: store.flights.list() });
+  router.get('/flights', requireRole(), async (_req, res) => {
+    res.json({ flights: await store.flights.list() });
   });
 
-  router.get('/flights/:id', requireRole(), (req, res) => {
-    res.json(flightOr404(req.params.id));
+  router.get('/flights/:id', requireRole(), async (req, res) => {
+    res.json(await flightOr404(req.params.id));
   });
 
-  router.get('/flights/:id/images', requireRole(), (req, res) => {
-    const flight = flightOr404(req.params.id);
-    const images = store.images.listByFlight(flight.id);
+  router.get('/flights/:id/images', requireRole(), async (req, res) => {
+    const flight = await flightOr404(req.params.id);
+    const images = await store.images.listByFlight(flight.id);
     res.json({ images: images.map(frameSummary), ...flightSeeing(images, model) });
   });
 
   /** corrects the flight's height, ground elevation or sensor width and processes every frame again, once */
-  router.patch('/flights/:id', requireRole('operator'), (req, res) => {
-    const flight = flightOr404(req.params.id);
+  router.patch('/flights/:id', requireRole('operator'), async (req, res) => {
+    const flight = await flightOr404(req.params.id);
     const body = parse(FlightCameraSchema, req.body ?? {}, 'flight change');
-    const before = store.flights.overrides(flight.id)!;
+    const before = (await store.flights.overrides(flight.id))!;
     const after = { ...before, ...body } as typeof before;
     for (const k of Object.keys(after) as (keyof typeof after)[]) after[k] = after[k] ?? null;
     if (JSON.stringify(before) === JSON.stringify(after)) {
       throw new HttpError(409, 'nothing_changed', 'The flight already has these values; nothing was reprocessed.');
     }
-    const requeued = queue.reprocessFlight(flight.id, (counts) => {
-      store.flights.setOverrides(flight.id, after);
-      store.audit.append({ action: 'flight_changed', user: req.user, flightId: flight.id, before, after, details: counts, ip: req.ip });
+    const requeued = await queue.reprocessFlight(flight.id, async (counts) => {
+      await store.flights.setOverrides(flight.id, after);
+      await store.audit.append({ action: 'flight_changed', user: req.user, flightId: flight.id, before, after, details: counts, ip: req.ip });
     });
     if (!requeued) throw new HttpError(409, 'flight_busy', 'Frames of this flight are still waiting or being processed; change it once they are done.');
-    res.status(202).json({ flight: store.flights.get(flight.id), requeued });
+    res.status(202).json({ flight: await store.flights.get(flight.id), requeued });
   });
 
   /** queues every failed frame of the flight again */
-  router.post('/flights/:id/retry', requireRole('operator'), (req, res) => {
-    const flight = flightOr404(req.params.id);
-    const retried = queue.retryFlight(flight.id);
-    res.status(202).json({ retried, flight: store.flights.get(flight.id) });
+  router.post('/flights/:id/retry', requireRole('operator'), async (req, res) => {
+    const flight = await flightOr404(req.params.id);
+    const retried = await queue.retryFlight(flight.id);
+    res.status(202).json({ retried, flight: await store.flights.get(flight.id) });
   });
 
-  router.get('/flights/:id/footprints', requireRole(), (req, res) => {
-    const flight = flightOr404(req.params.id);
-    const images = store.images.listByFlight(flight.id);
+  router.get('/flights/:id/footprints', requireRole(), async (req, res) => {
+    const flight = await flightOr404(req.params.id);
+    const images = await store.images.listByFlight(flight.id);
     const features: unknown[] = images
       .filter((i) => i.footprint)
       .map((i) => {
@@ -153,13 +153,15 @@ export function flightsRouter({ store, events, sse, model }: AppDeps): Router {
     res.json({ type: 'FeatureCollection', features });
   });
 
-  router.get('/flights/:id/events', requireRole(), (req, res) => {
-    const flight = flightOr404(req.params.id);
+  router.get('/flights/:id/events', requireRole(), async (req, res) => {
+    const flight = await flightOr404(req.params.id);
     sseHeaders(res);
     res.write('retry: 3000\n\n');
-    const progress = () => {
-      const f = store.flights.get(flight.id);
-      if (!f) return;
+    let closed = false;
+    const sendProgress = async () => {
+      const f = await store.flights.get(flight.id);
+      // the stream may have closed while the flight was read
+      if (!f || closed || res.writableEnded) return;
       sseSend(res, 'progress', {
         flightId: f.id,
         status: f.status,
@@ -170,6 +172,9 @@ export function flightsRouter({ store, events, sse, model }: AppDeps): Router {
         sites: f.sites,
         etaS: f.etaS,
       });
+    };
+    const progress = () => {
+      void sendProgress().catch((err: unknown) => logger.error({ err, flightId: flight.id }, 'flight progress event failed'));
     };
     progress();
     let timer: NodeJS.Timeout | null = null;
@@ -192,6 +197,7 @@ export function flightsRouter({ store, events, sse, model }: AppDeps): Router {
     const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), HEARTBEAT_MS);
     const offHub = sse.add(res);
     const cleanup = () => {
+      closed = true;
       offFrame();
       offHub();
       clearInterval(heartbeat);

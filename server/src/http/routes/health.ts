@@ -8,10 +8,10 @@ export function healthRouter({ model, config, store }: AppDeps): Router {
   // the aerial model's labels (what drone detections name) join the classifier's, so the web names both
   const aerialLabels = aerialLabelsOf(config.aerialModelPath);
   // anonymous callers (monitoring, load balancers) learn that it is up and which model; the work queue is for users
-  router.get('/health', (req, res) => {
+  router.get('/health', async (req, res) => {
     const answer = { ok: true, model: model ? { name: model.name, version: model.version } : null };
     if (!req.user) return void res.json(answer);
-    const jobs = store.jobs.counts();
+    const jobs = await store.jobs.counts();
     res.json({ ...answer, queue: { queued: jobs.queued, running: jobs.running, failed: jobs.failed } });
   });
   router.get('/config', (_req, res) => {

@@ -30,16 +30,16 @@ export function modelsRouter(deps: { store: Store; config: Config; models?: Aeri
   const router = Router();
   const models = deps.models ?? new AerialModels(deps.store, { manifestPath: deps.config.aerialModelPath });
 
-  router.get('/models', requireRole('admin'), answer((_req, res) => {
+  router.get('/models', requireRole('admin'), answer(async (_req, res) => {
     const m = models.manifest();
-    const active = models.activeVersion();
-    const locals = deps.store.modelVersions.list().map((v) => ({ ...v, active: v.version === active, compatible: v.baseSha256 === m.sha256 }));
+    const active = await models.activeVersion();
+    const locals = (await deps.store.modelVersions.list()).map((v) => ({ ...v, active: v.version === active, compatible: v.baseSha256 === m.sha256 }));
     res.json({
       aerial: {
         active,
         shipped: { version: m.version, name: m.name, sha256: m.sha256, createdAt: m.createdAt ?? null, thresholds: m.thresholds, active: active === m.version },
         versions: locals,
-        promotions: deps.store.modelVersions.promotions(),
+        promotions: await deps.store.modelVersions.promotions(),
         retrain: models.currentJob(),
       },
     });

@@ -16,12 +16,12 @@ export function seasonRouter({ store }: AppDeps): Router {
     return seasonFigures(store, { from: f.from, to: f.to, flightId: f.flight });
   };
 
-  router.get('/stats/season', requireRole('reviewer'), (req, res) => {
-    res.json(figures(req.query));
+  router.get('/stats/season', requireRole('reviewer'), async (req, res) => {
+    res.json(await figures(req.query));
   });
 
-  router.get('/stats/season.csv', requireRole('reviewer'), (req, res) => {
-    const s = figures(req.query);
+  router.get('/stats/season.csv', requireRole('reviewer'), async (req, res) => {
+    const s = await figures(req.query);
     res.locals.export = { format: 'season.csv', count: s.byWeek.length + s.byFlight.length, filters: s.filters };
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
     res.setHeader('Content-Disposition', `attachment; filename="poppywatch-season-${new Date().toISOString().slice(0, 10)}.csv"`);

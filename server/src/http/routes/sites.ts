@@ -37,21 +37,26 @@ function baseVersionOf(bodyVersion: number | undefined, ifMatch: string | undefi
 }
 
 /** A site with everything the review panel shows: each detection with its frame, and the decision history. */
-export function siteDetail(store: Store, id: number): SiteDetail | null {
-  const site = store.sites.get(id);
+export async function siteDetail(store: Store, id: number): Promise<SiteDetail | null> {
+  const site = await store.sites.get(id);
   if (!site) return null;
-  const detections = store.detections.listBySite(id).map((d): SiteDetection => {
-    const image = store.images.get(d.imageId);
-    return {
+  const detections: SiteDetection[] = [];
+  for (const d of await store.detections.listBySite(id)) {
+    const image = await store.images.get(d.imageId);
+    detections.push({
       ...d,
       image: image ? { id: image.id, name: image.name, takenAt: image.takenAt, width: image.width, height: image.height, orientation: image.orientation, footprint: image.footprint } : null,
       // versioned: SQLite may give a reprocessed flight's new detection the id of a deleted one
       cropUrl: `/api/detections/${d.id}/crop?v=${Date.parse(d.createdAt)}`,
       previewUrl: `/api/images/${d.imageId}/preview`,
-    };
-  });
-  const flight = site.flightId != null ? store.flights.get(site.flightId) : null;
-  const snaps = store.snaps.listBySite(id).map((sn): SiteSnap => ({
+    });
+  }
+  const [flight, siteSnaps, history] = await Promise.all([
+    site.flightId != null ? store.flights.get(site.flightId) : null,
+    store.snaps.listBySite(id),
+    store.reviews.listBySite(id),
+  ]);
+  const snaps = siteSnaps.map((sn): SiteSnap => ({
     id: sn.id,
     imageId: sn.imageId,
     verdict: sn.verdict,
@@ -70,29 +75,29 @@ export function siteDetail(store: Store, id: number): SiteDetail | null {
     flight: flight ? { id: flight.id, name: flight.name } : null,
     detections,
     snaps,
-    history: store.reviews.listBySite(id),
+    history,
   };
 }
 
 export function sitesRouter({ store }: AppDeps): Router {
   const router = express.Router();
 
-  router.get('/sites', requireRole(), (req, res) => {
+  router.get('/sites', requireRole(), async (req, res) => {
     const filters = parseGeoFilters(req.query);
-    const sites = store.sites.list(filters);
-    res.json({ ...featureCollection(sites.map(siteFeature)), counts: store.sites.countByStatus(filters) });
+    const [sites, counts] = await Promise.all([store.sites.list(filters), store.sites.countByStatus(filters)]);
+    res.json({ ...featureCollection(sites.map(siteFeature)), counts });
   });
 
-  router.get('/sites/:id', requireRole(), (req, res) => {
-    res.json(findOr404(req.params.id, 'Site', (id) => siteDetail(store, id)));
+  router.get('/sites/:id', requireRole(), async (req, res) => {
+    res.json(await findOr404(req.params.id, 'Site', (id) => siteDetail(store, id)));
   });
 
-  router.post('/sites/:id/review', requireRole('reviewer'), (req, res) => {
+  router.post('/sites/:id/review', requireRole('reviewer'), async (req, res) => {
     const id = parseId(req.params.id, 'Site');
     const body = parse(ReviewSchema, req.body ?? {}, 'review');
     const baseVersion = baseVersionOf(body.baseVersion, req.get('if-match'));
     const user = req.user!;
-    const outcome = store.sites.review(id, {
+    const outcome = await store.sites.review(id, {
       decision: body.decision,
       note: body.note === undefined ? undefined : cleanMultiline(body.note ?? '') || null,
       baseVersion,
@@ -105,20 +110,20 @@ export function sitesRouter({ store }: AppDeps): Router {
         409,
         'conflict',
         `Site ${id} was changed by ${c.reviewedBy ?? 'someone else'} (now ${c.status}, version ${c.version}); your decision was not saved.`,
-        { current: siteDetail(store, id) },
+        { current: await siteDetail(store, id) },
       );
     }
     res.locals.review = outcome.review;
-    res.json(siteDetail(store, id));
+    res.json(await siteDetail(store, id));
   });
 
-  router.get('/detections', requireRole(), (req, res) => {
+  router.get('/detections', requireRole(), async (req, res) => {
     const filters = parseGeoFilters(req.query);
-    res.json(featureCollection(store.detections.list(filters).map(detectionFeature)));
+    res.json(featureCollection((await store.detections.list(filters)).map(detectionFeature)));
   });
 
-  router.get('/detections/:id', requireRole(), (req, res) => {
-    const d = findOr404(req.params.id, 'Detection', (id) => store.detections.get(id));
+  router.get('/detections/:id', requireRole(), async (req, res) => {
+    const d = await findOr404(req.params.id, 'Detection', (id) => store.detections.get(id));
     res.json({ ...d, cropUrl: `/api/detections/${d.id}/crop` });
   });
 

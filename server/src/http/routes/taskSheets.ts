@@ -4,6 +4,7 @@ import type { AppDeps } from '../../appDeps.js';
 import { requireRole } from '../../auth/middleware.js';
 import { findCjkFont, renderTaskSheets } from '../../field/taskSheet.js';
 import { FIELD_STATES } from '../../store/field.js';
+import type { Site } from '../../store/types.js';
 import { HttpError } from '../errors.js';
 import { parseGeoFilters } from '../filters.js';
 import { parse } from '../validate.js';
@@ -39,14 +40,13 @@ export function taskSheetsRouter({ store, config }: AppDeps): Router {
     filters.status = ['confirmed'];
     const wanted = new Set<string>(!q.state || q.state.includes('open') ? OPEN : q.state.includes('all') ? ['none', ...FIELD_STATES] : q.state);
     const idSet = q.sites ? new Set(q.sites) : null;
-    const sites = store.sites
-      .list(filters)
-      .filter((s) => !idSet || idSet.has(s.id))
-      .filter((s) => {
-        const task = store.field.get(s.id);
-        if (!wanted.has(task?.state ?? 'none')) return false;
-        return !q.assignee || task?.assignee?.toLowerCase() === q.assignee.toLowerCase();
-      });
+    const sites: Site[] = [];
+    for (const s of await store.sites.list(filters)) {
+      if (idSet && !idSet.has(s.id)) continue;
+      const task = await store.field.get(s.id);
+      if (!wanted.has(task?.state ?? 'none')) continue;
+      if (!q.assignee || task?.assignee?.toLowerCase() === q.assignee.toLowerCase()) sites.push(s);
+    }
     if (sites.length === 0) throw new HttpError(404, 'no_sites', 'No confirmed site matches these filters; nothing to print.');
     if (sites.length > MAX_SHEETS) {
       throw new HttpError(413, 'too_many_sites', `${sites.length} sites match; print at most ${MAX_SHEETS} at a time (narrow by flight, area or state).`);

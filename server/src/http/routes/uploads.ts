@@ -31,9 +31,9 @@ export function uploadsRouter({ store, events, config, model }: AppDeps): Router
   router.post(
     '/flights/:id/images',
     requireRole('operator'),
-    (req, _res, next) => {
+    async (req, _res, next) => {
       const id = parseId(req.params.id, 'Flight');
-      if (!store.flights.get(id)) return next(notFound(`Flight ${id}`));
+      if (!(await store.flights.get(id))) return next(notFound(`Flight ${id}`));
       if (!req.is('multipart/form-data')) {
         return next(new HttpError(415, 'multipart_expected', `Send the frames as multipart/form-data in the field "${UPLOAD_FIELD}".`));
       }
@@ -75,13 +75,13 @@ export function uploadsRouter({ store, events, config, model }: AppDeps): Router
         return;
       }
       // what the flight can see: from the frames processed so far, else from the metadata of the frames just sent
-      const seeing = flightSeeing(store.images.listByFlight(flightId), model);
+      const seeing = flightSeeing(await store.images.listByFlight(flightId), model);
       if (seeing.visibility.level === 'unknown') {
         const fresh = accepted.filter((a) => !a.duplicate).map((a) => a.sha256);
-        const est = await estimateFromFrames(store.paths.originals, fresh, store.flights.overrides(flightId) ?? {}, modelGsd(model));
+        const est = await estimateFromFrames(store.blobs.originals, fresh, (await store.flights.overrides(flightId)) ?? {}, modelGsd(model));
         seeing.visibility = visibilityVerdict(est.gsdCmPerPx, est.heightAboveGroundM, modelGsd(model));
       }
-      res.status(202).json({ accepted, rejected, flight: store.flights.get(flightId), ...seeing });
+      res.status(202).json({ accepted, rejected, flight: await store.flights.get(flightId), ...seeing });
     },
   );
 

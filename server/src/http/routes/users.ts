@@ -22,16 +22,23 @@ const UserChangeSchema = z
   .refine((b) => b.role !== undefined || b.disabled !== undefined || b.password !== undefined, { message: 'send role, disabled or password' });
 
 /** POST /api/users, GET /api/users, PATCH /api/users/:id (admin only; relative to /api). */
-export function usersRouter({ store }: { store: { users: UsersRepo; sessions: SessionsRepo; tokens: TokensRepo; audit: AuditRepo; tx<T>(fn: () => T): T } }): Router {
+export function usersRouter({ store }: { store: { users: UsersRepo; sessions: SessionsRepo; tokens: TokensRepo; audit: AuditRepo; tx<T>(fn: () => Promise<T>, opts?: { immediate?: boolean }): Promise<T> } }): Router {
   const router = Router();
   const userOr404 = (raw: unknown) => findOr404(raw, 'User', (id) => store.users.get(id));
 
   router.post('/users', requireRole('admin'), async (req, res) => {
     const body = parse(NewUserSchema, req.body ?? {}, 'user');
     try {
-      assertDistinctUsername(store.users, body.username);
-      const user = store.users.create({ username: body.username, role: body.role, passwordHash: await hashPassword(body.password) });
-      store.audit.append({ action: 'user_created', user: req.user, details: { userId: user.id, username: user.username, role: user.role }, ip: req.ip });
+      const passwordHash = await hashPassword(body.password);
+      // the look-alike check and the insert in one write transaction: two admins cannot add confusable names at once
+      const user = await store.tx(
+        async () => {
+          await assertDistinctUsername(store.users, body.username);
+          return store.users.create({ username: body.username, role: body.role, passwordHash });
+        },
+        { immediate: true },
+      );
+      await store.audit.append({ action: 'user_created', user: req.user, details: { userId: user.id, username: user.username, role: user.role }, ip: req.ip });
       res.status(201).json({ id: user.id, username: user.username, role: user.role });
     } catch (err) {
       if (err instanceof DuplicateUsernameError) return void res.status(409).json({ error: 'username_taken', message: err.message });
@@ -41,7 +48,7 @@ export function usersRouter({ store }: { store: { users: UsersRepo; sessions: Se
   });
 
   router.patch('/users/:id', requireRole('admin'), async (req, res) => {
-    const user = userOr404(req.params.id);
+    const user = await userOr404(req.params.id);
     const id = user.id;
     const body = parse(UserChangeSchema, req.body ?? {}, 'user change');
     if (req.user!.id === id && (body.disabled === true || (body.role !== undefined && body.role !== 'admin'))) {
@@ -54,17 +61,20 @@ export function usersRouter({ store }: { store: { users: UsersRepo; sessions: Se
     // hashed first, then everything in one transaction AFTER the new hash is known: no moment where the old
     // password, an old session or an old token still works next to the new state
     const newHash = body.password !== undefined ? await hashPassword(body.password) : undefined;
-    const revokedTokens = store.tx(() => {
-      if (body.role !== undefined) store.users.setRole(id, body.role);
-      if (body.disabled !== undefined) store.users.setDisabled(id, body.disabled);
-      if (newHash !== undefined) store.users.setPasswordHash(id, newHash);
-      // a new role, a disabled account or a reset password must not live on in open sessions
-      store.sessions.deleteForUser(id);
-      // tokens go with a reset or a disable, so re-enabling an account does not bring them back
-      return newHash !== undefined || body.disabled === true ? store.tokens.revokeAllForUser(id) : 0;
-    });
-    const changed = store.users.get(id)!;
-    store.audit.append({
+    const { revokedTokens, changed } = await store.tx(
+      async () => {
+        if (body.role !== undefined) await store.users.setRole(id, body.role);
+        if (body.disabled !== undefined) await store.users.setDisabled(id, body.disabled);
+        if (newHash !== undefined) await store.users.setPasswordHash(id, newHash);
+        // a new role, a disabled account or a reset password must not live on in open sessions
+        await store.sessions.deleteForUser(id);
+        // tokens go with a reset or a disable, so re-enabling an account does not bring them back
+        const revoked = newHash !== undefined || body.disabled === true ? await store.tokens.revokeAllForUser(id) : 0;
+        return { revokedTokens: revoked, changed: (await store.users.get(id))! };
+      },
+      { immediate: true },
+    );
+    await store.audit.append({
       action: 'user_changed',
       user: req.user,
       before: { role: user.role, disabled: user.disabled },
@@ -75,21 +85,21 @@ export function usersRouter({ store }: { store: { users: UsersRepo; sessions: Se
     res.json({ id: changed.id, username: changed.username, role: changed.role, disabled: changed.disabled });
   });
 
-  router.get('/users/:id/tokens', requireRole('admin'), (req, res) => {
-    const user = userOr404(req.params.id);
-    res.json({ user: { id: user.id, username: user.username }, tokens: store.tokens.listForUser(user.id) });
+  router.get('/users/:id/tokens', requireRole('admin'), async (req, res) => {
+    const user = await userOr404(req.params.id);
+    res.json({ user: { id: user.id, username: user.username }, tokens: await store.tokens.listForUser(user.id) });
   });
 
-  router.delete('/users/:id/tokens/:tokenId', requireRole('admin'), (req, res) => {
-    const user = userOr404(req.params.id);
+  router.delete('/users/:id/tokens/:tokenId', requireRole('admin'), async (req, res) => {
+    const user = await userOr404(req.params.id);
     const tokenId = parseId(req.params.tokenId, 'Token');
-    if (!store.tokens.revoke(tokenId, user.id)) throw notFound(`An active token ${tokenId} of ${user.username}`);
-    store.audit.append({ action: 'token_revoked', user: req.user, details: { tokenId, userId: user.id, username: user.username }, ip: req.ip });
+    if (!(await store.tokens.revoke(tokenId, user.id))) throw notFound(`An active token ${tokenId} of ${user.username}`);
+    await store.audit.append({ action: 'token_revoked', user: req.user, details: { tokenId, userId: user.id, username: user.username }, ip: req.ip });
     res.status(204).end();
   });
 
-  router.get('/users', requireRole('admin'), (_req, res) => {
-    res.json({ users: store.users.list().map((u) => ({ id: u.id, username: u.username, role: u.role, disabled: u.disabled, createdAt: u.createdAt })) });
+  router.get('/users', requireRole('admin'), async (_req, res) => {
+    res.json({ users: (await store.users.list()).map((u) => ({ id: u.id, username: u.username, role: u.role, disabled: u.disabled, createdAt: u.createdAt })) });
   });
 
   return router;

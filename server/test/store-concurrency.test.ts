@@ -1,0 +1,97 @@
+/**
+ * What the synchronous store gave for free and the async one must keep: transactions that interleave (several workers
+ * on PostgreSQL, several requests in one process on SQLite) never see or undo each other's half-done work.
+ * Runs on both backends (the server-postgres project runs it again on PostgreSQL).
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { placeDetections } from '../src/sites/placeDetections.js';
+import { openTestStore, type TestStore } from './helpers/testStore.js';
+
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe(`store under concurrency (${process.env.POPPY_TEST_BACKEND ?? 'sqlite'})`, () => {
+  let store: TestStore;
+  beforeEach(async () => {
+    store = await openTestStore();
+  });
+  afterEach(async () => store.dispose());
+
+  async function frame(flightId: number, name: string): Promise<number> {
+    const { image } = await store.images.insertOrGet({ flightId, name, sha256: name.padEnd(64, '0'), sizeBytes: 1, mime: 'image/jpeg' });
+    return image.id;
+  }
+
+  it('frames of one flight committed at the same time join one site, not one each', async () => {
+    const flight = await store.flights.create({ name: 'race' });
+    const imageIds = await Promise.all(['a', 'b', 'c', 'd'].map((n) => frame(flight.id, n)));
+    const seenAt = new Date().toISOString();
+    await Promise.all(
+      imageIds.map((imageId) =>
+        store.tx(async () => {
+          const d = await store.detections.insert({
+            imageId,
+            flightId: flight.id,
+            box: { x: 0, y: 0, w: 10, h: 10 },
+            score: 0.97,
+            lat: 25.0001,
+            lon: 102.0001,
+            errorRadiusM: 3,
+            top: [],
+            modelVersion: 'test-1',
+            seenAt,
+          });
+          await pause(20); // the others insert theirs meanwhile
+          await placeDetections(store, flight.id, [d], seenAt);
+        }),
+      ),
+    );
+    const sites = await store.sites.list({ flight: flight.id });
+    expect(sites).toHaveLength(1);
+    expect(sites[0].frames).toBe(4);
+  });
+
+  it('workers claiming at the same time never get the same job', async () => {
+    const flight = await store.flights.create({ name: 'claims' });
+    for (const n of ['a', 'b', 'c', 'd', 'e', 'f']) {
+      const id = await frame(flight.id, n);
+      await store.jobs.enqueue(id);
+    }
+    const claims = await Promise.all(Array.from({ length: 8 }, (_, i) => store.jobs.claim(`w${i}`, 60_000)));
+    const got = claims.filter((j) => j !== null).map((j) => j!.id);
+    expect(got).toHaveLength(6);
+    expect(new Set(got).size).toBe(6);
+    expect((await store.jobs.counts()).running).toBe(6);
+  });
+
+  it('a rolled-back transaction leaves nothing, and a query outside it never sees its uncommitted rows', async () => {
+    const before = (await store.flights.list()).length;
+    let seenOutside = -1;
+    const failing = store.tx(async () => {
+      await store.flights.create({ name: 'doomed' });
+      await pause(30);
+      throw new Error('stop');
+    });
+    // runs while the transaction is open: on SQLite it waits for the connection, on PostgreSQL it reads the last commit
+    const outside = (async () => {
+      await pause(5);
+      seenOutside = (await store.flights.list()).length;
+    })();
+    await expect(failing).rejects.toThrow('stop');
+    await outside;
+    expect(seenOutside).toBe(before);
+    expect((await store.flights.list()).length).toBe(before);
+  });
+
+  it('a nested transaction that fails rolls back to its savepoint only', async () => {
+    await store.tx(async () => {
+      await store.flights.create({ name: 'kept' });
+      await expect(
+        store.tx(async () => {
+          await store.flights.create({ name: 'undone' });
+          throw new Error('inner');
+        }),
+      ).rejects.toThrow('inner');
+    });
+    expect((await store.flights.list()).map((f) => f.name)).toEqual(['kept']);
+  });
+});
