@@ -39,7 +39,7 @@ interface RunResult {
   frames: number;
   seconds: number;
   framesPerS: number;
-  perFrame: { databaseCommits: number; rowsWritten: number; bytesStored: number; msPerFrameInWorker: number };
+  perFrame: { databaseCommits: number; rowsWritten: number; bytesStored: number; originalBytes: number; derivedBytes: number; msPerFrameInWorker: number };
 }
 
 async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
@@ -87,12 +87,26 @@ async function run(workers: number, files: string[]): Promise<RunResult> {
       const r = await ingestPath(store, events, f, { flightId: flight.id, uploadedBy: 'bench' });
       if ('rejected' in r) throw new Error(`${f}: ${r.rejected.error}`);
     }
+    // finished frames are counted from the workers' events (LISTEN/NOTIFY), so that waiting adds no queries of its
+    // own to the database figures; a slow check every 5 s covers a missed notification
+    let finished = 0;
+    const off = events.onFrame((e) => {
+      if (e.flightId === flight.id && (e.status === 'done' || e.status === 'failed')) finished++;
+    });
     const deadline = Date.now() + 30 * 60_000;
-    for (;;) {
-      const f = (await store.flights.get(flight.id))!;
-      if (f.images.pending === 0) break;
-      if (Date.now() > deadline) throw new Error('the queue did not finish within 30 minutes');
-      await new Promise((r) => setTimeout(r, 250));
+    let lastCheck = Date.now();
+    try {
+      for (;;) {
+        if (finished >= files.length) break;
+        if (Date.now() - lastCheck > 5_000) {
+          lastCheck = Date.now();
+          if ((await store.flights.get(flight.id))!.images.pending === 0) break;
+        }
+        if (Date.now() > deadline) throw new Error('the queue did not finish within 30 minutes');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    } finally {
+      off();
     }
     const after = await dbStats(schema);
     const span = (await store.sql.get<{ first: string; last: string; work: number; failed: number }>(
@@ -114,6 +128,8 @@ async function run(workers: number, files: string[]): Promise<RunResult> {
         databaseCommits: round((after.commits - before.commits) / files.length, 1),
         rowsWritten: round((after.rows - before.rows) / files.length, 1),
         bytesStored: Math.round(bytes / files.length),
+        originalBytes: Math.round(dirBytes(store.blobs.originals) / files.length),
+        derivedBytes: Math.round(dirBytes(store.blobs.derived) / files.length),
         msPerFrameInWorker: Math.round(span.work / files.length),
       },
     };
@@ -124,6 +140,15 @@ async function run(workers: number, files: string[]): Promise<RunResult> {
     await admin((c) => c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`));
     fs.rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+function dirBytes(dir: string): number {
+  let n = 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    n += e.isDirectory() ? dirBytes(p) : fs.statSync(p).size;
+  }
+  return n;
 }
 
 const round = (v: number, d: number) => Math.round(v * 10 ** d) / 10 ** d;
@@ -160,7 +185,8 @@ async function main(): Promise<void> {
       if (!process.argv.includes('--json')) {
         console.log(`${w} worker process${w > 1 ? 'es' : ''}: ${r.frames} frames in ${r.seconds} s = ${r.framesPerS} frames/s ` +
           `(worker ${r.perFrame.msPerFrameInWorker} ms/frame; database per frame: ${r.perFrame.rowsWritten} rows written, ` +
-          `${(r.perFrame.bytesStored / 1024).toFixed(1)} KiB stored, ${r.perFrame.databaseCommits} commits database-wide)`);
+          `${(r.perFrame.bytesStored / 1024).toFixed(1)} KiB stored, ${r.perFrame.databaseCommits} commits database-wide; ` +
+          `blob store per frame: original ${(r.perFrame.originalBytes / 2 ** 20).toFixed(2)} MiB, derived ${(r.perFrame.derivedBytes / 1024).toFixed(0)} KiB)`);
       }
     }
     const base = results[0];
