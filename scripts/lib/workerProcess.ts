@@ -1,27 +1,42 @@
-/** A worker-only process (`POPPY_ROLE=worker`, as `npm run worker` starts it) for multi-process tests and bench:scale. */
+/**
+ * PoppyWatch processes for multi-process tests and bench:scale: `node --import tsx server/src/main.ts` with an env,
+ * optionally run through a prefix (e.g. `ip netns exec <ns>` to put it on another "host").
+ */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-export interface SpawnedWorker {
+export interface SpawnedProcess {
   child: ChildProcess;
   pid: number;
   output(): string;
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
+export type SpawnedWorker = SpawnedProcess;
 
 const live = new Set<ChildProcess>();
 process.once('exit', () => {
   for (const c of live) c.kill('SIGKILL');
 });
 
-/** Starts `node --import tsx server/src/main.ts` with POPPY_ROLE=worker and resolves once it logs "worker started". */
-export async function spawnWorker(env: Record<string, string>, timeoutMs = 90_000): Promise<SpawnedWorker> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'server', 'src', 'main.ts')], {
+export interface SpawnMainOptions {
+  env: Record<string, string>;
+  /** a log message (pino `msg`) that means "ready" */
+  readyMsg: string;
+  /** command run in front of node, e.g. ['ip', 'netns', 'exec', 'pw-api'] */
+  prefix?: string[];
+  timeoutMs?: number;
+}
+
+/** Starts server/src/main.ts and resolves once it logs `readyMsg`. */
+export async function spawnMain(o: SpawnMainOptions): Promise<SpawnedProcess> {
+  const node = [process.execPath, '--import', 'tsx', path.join(REPO_ROOT, 'server', 'src', 'main.ts')];
+  const [cmd, ...args] = [...(o.prefix ?? []), ...node];
+  const child = spawn(cmd, args, {
     cwd: REPO_ROOT,
-    env: { ...(process.env as Record<string, string>), POPPY_LOG_LEVEL: 'info', POPPY_DEMO: '0', ...env, POPPY_ROLE: 'worker' },
+    env: { ...(process.env as Record<string, string>), POPPY_LOG_LEVEL: 'info', POPPY_DEMO: '0', ...o.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   live.add(child);
@@ -34,10 +49,11 @@ export async function spawnWorker(env: Record<string, string>, timeoutMs = 90_00
   );
   child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
   child.stderr!.on('data', (b: Buffer) => (out += b.toString()));
+  const timeoutMs = o.timeoutMs ?? 90_000;
   await new Promise<void>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`worker did not start within ${timeoutMs} ms:\n${out.slice(-3000)}`)), timeoutMs);
+    const t = setTimeout(() => reject(new Error(`process did not log "${o.readyMsg}" within ${timeoutMs} ms:\n${out.slice(-3000)}`)), timeoutMs);
     const check = () => {
-      if (out.includes('"worker started"')) {
+      if (out.includes(`"msg":"${o.readyMsg}"`)) {
         clearTimeout(t);
         child.stdout!.off('data', check);
         resolve();
@@ -46,7 +62,7 @@ export async function spawnWorker(env: Record<string, string>, timeoutMs = 90_00
     child.stdout!.on('data', check);
     void exited.then(() => {
       clearTimeout(t);
-      reject(new Error(`worker exited before starting:\n${out.slice(-3000)}`));
+      reject(new Error(`process exited before "${o.readyMsg}":\n${out.slice(-3000)}`));
     });
   });
   return {
@@ -59,4 +75,9 @@ export async function spawnWorker(env: Record<string, string>, timeoutMs = 90_00
       await exited;
     },
   };
+}
+
+/** A worker-only process (`POPPY_ROLE=worker`, as `npm run worker` starts it), ready once it logs "worker started". */
+export function spawnWorker(env: Record<string, string>, opts: { prefix?: string[]; timeoutMs?: number } = {}): Promise<SpawnedWorker> {
+  return spawnMain({ env: { ...env, POPPY_ROLE: 'worker' }, readyMsg: 'worker started', ...opts });
 }

@@ -122,6 +122,29 @@ describe('durable frame jobs', () => {
     await store.close();
   });
 
+  it("a database failure while storing a frame's results is not the frame's failure: the job goes back to the queue", async () => {
+    const { dataDir, open } = installation();
+    const store = await open();
+    const flight = await seedFlight(store, dataDir, 2);
+    const saveFacts = store.images.saveFacts.bind(store.images);
+    let outages = 1;
+    store.images.saveFacts = async (...args) => {
+      if (outages-- > 0) throw new Error('connect EHOSTUNREACH 10.0.0.2:5432');
+      return saveFacts(...args);
+    };
+    const pool = new WorkerPool({ store, events: new JobEvents(), logger, process: fakeProcessor().process, concurrency: 1, idlePollMs: 50 });
+    await pool.start();
+    await waitFor(async () => (await store.flights.get(flight.id))!.images.pending === 0, 10_000, 'frames finished');
+    await pool.stop();
+    const images = await store.images.listByFlight(flight.id);
+    expect(images.map((i) => i.status)).toEqual(['done', 'done']);
+    expect(images.every((i) => i.error === null)).toBe(true);
+    const attempts = await Promise.all(images.map(async (i) => (await store.jobs.latestForImage(i.id))!.attempts));
+    expect(attempts.sort()).toEqual([1, 2]); // the frame whose results could not be stored was simply run again
+    expect((await store.detections.list({ flight: flight.id })).length).toBeGreaterThan(0);
+    await store.close();
+  });
+
   it('retries failed frames over HTTP, one by one or the whole flight', async () => {
     const { startTestServer, uploadForm } = await import('./helpers/server.js');
     let failing = true;
@@ -160,7 +183,7 @@ describe('durable frame jobs', () => {
     expect(await store.jobs.claim('next', 60_000)).toBeNull();
     const img = (await store.images.listByFlight(flight.id))[0];
     expect(img.status).toBe('failed');
-    expect(img.error).toMatch(/stopped the server 3 times/);
+    expect(img.error).toMatch(/started 3 times and never finished \(it stopped the server/);
     await store.close();
   });
 

@@ -150,7 +150,30 @@ export class WorkerPool {
     }
   }
 
+  /**
+   * One claimed frame. Only an error of the frame itself (the pipeline refusing or failing on it) fails the frame; the
+   * database being unreachable or failing does not: the job goes back to the queue (or its lease runs out, when even
+   * that cannot be written) and a worker tries it again.
+   */
   private async run(job: Job): Promise<void> {
+    const { store, logger } = this.o;
+    this.active.add(job.id);
+    const renew = setInterval(() => {
+      store.jobs.renewLease(job.id, this.owner, this.leaseMs).catch((err: Error) => logger.warn({ err: err.message, jobId: job.id }, 'could not renew a lease'));
+    }, Math.max(1000, this.leaseMs / 3));
+    renew.unref();
+    try {
+      await this.runFrame(job);
+    } catch (err) {
+      logger.error({ err: (err as Error).message, jobId: job.id }, 'the database failed while handling a frame; it goes back to the queue');
+      await store.jobs.release(job.id, this.owner).catch(() => logger.warn({ jobId: job.id }, 'could not release the job; it is taken again when its lease runs out'));
+    } finally {
+      clearInterval(renew);
+      this.active.delete(job.id);
+    }
+  }
+
+  private async runFrame(job: Job): Promise<void> {
     const { store, events, logger } = this.o;
     const image = await store.images.get(job.imageId);
     if (!image || image.flightId == null) {
@@ -158,41 +181,35 @@ export class WorkerPool {
       return;
     }
     const flightId = image.flightId;
-    this.active.add(job.id);
     events.frame({ flightId, imageId: image.id, status: 'processing' });
-    const renew = setInterval(() => {
-      store.jobs.renewLease(job.id, this.owner, this.leaseMs).catch((err: Error) => logger.warn({ err: err.message, jobId: job.id }, 'could not renew a lease'));
-    }, Math.max(1000, this.leaseMs / 3));
-    renew.unref();
+    const overrides = (await store.flights.overrides(flightId)) ?? {};
     const t0 = performance.now();
+    let result: FrameResult;
     try {
-      const overrides = (await store.flights.overrides(flightId)) ?? {};
-      const result = await this.o.process(store.blobs.originalPath(image.sha256), overrides);
-      const durationMs = performance.now() - t0;
-      const detections = await commitFrame(store, job, this.owner, flightId, result, durationMs);
-      logger.info({ imageId: image.id, flightId, detections: detections.length, ms: Math.round(durationMs) }, 'frame processed');
-      events.frame({ flightId, imageId: image.id, status: 'done', detections: detections.length });
-      if (this.o.onFrameDone) {
-        // derived images are a cache: the next frame waits for them only so that they do not pile up in memory
-        await this.o.onFrameDone(image, detections).catch((err) => logger.warn({ err, imageId: image.id }, 'preparing derived images failed'));
-      }
+      result = await this.o.process(store.blobs.originalPath(image.sha256), overrides);
     } catch (err) {
-      if (err instanceof LeaseLost) {
-        logger.warn({ jobId: job.id }, 'lease lost while processing; result dropped, the other owner finishes it');
-        return;
-      }
-      const reason = frameErrorReason(err);
       if (!this.running) return; // shut down mid-frame: the job is requeued at the next start, or when its lease runs out
+      const reason = frameErrorReason(err);
       logger.warn({ imageId: image.id, flightId, reason }, 'frame failed');
-      try {
-        await store.jobs.markFailed(job.id, this.owner, reason, performance.now() - t0);
+      if (await store.jobs.markFailed(job.id, this.owner, reason, performance.now() - t0)) {
         events.frame({ flightId, imageId: image.id, status: 'failed', error: reason });
-      } catch (e) {
-        logger.error({ err: e, jobId: job.id }, 'could not record a frame failure');
       }
-    } finally {
-      clearInterval(renew);
-      this.active.delete(job.id);
+      return;
+    }
+    const durationMs = performance.now() - t0;
+    let detections: Detection[];
+    try {
+      detections = await commitFrame(store, job, this.owner, flightId, result, durationMs);
+    } catch (err) {
+      if (!(err instanceof LeaseLost)) throw err;
+      logger.warn({ jobId: job.id }, 'lease lost while processing; result dropped, the other owner finishes it');
+      return;
+    }
+    logger.info({ imageId: image.id, flightId, detections: detections.length, ms: Math.round(durationMs) }, 'frame processed');
+    events.frame({ flightId, imageId: image.id, status: 'done', detections: detections.length });
+    if (this.o.onFrameDone) {
+      // derived images are a cache: the next frame waits for them only so that they do not pile up in memory
+      await this.o.onFrameDone(image, detections).catch((err) => logger.warn({ err, imageId: image.id }, 'preparing derived images failed'));
     }
   }
 }

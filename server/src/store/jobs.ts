@@ -95,7 +95,7 @@ export function createJobsRepo({ sql }: StoreContext) {
             const row = await sql.get<JobRow>(nextClaimable, { now });
             if (!row) return null;
             if (row.attempts >= MAX_ATTEMPTS) {
-              const reason = `processing stopped the server ${row.attempts} times; not retried automatically`;
+              const reason = `processing was started ${row.attempts} times and never finished (it stopped the server, or its results could not be stored); not retried automatically`;
               await sql.run(FAIL_ROW, [reason, nowIso(), row.id]);
               await sql.run(SET_IMAGE, { id: row.image_id, status: 'failed', error: reason });
               continue;
@@ -117,6 +117,19 @@ export function createJobsRepo({ sql }: StoreContext) {
      */
     async markDone(id: number, owner: string, durationMs: number): Promise<boolean> {
       return (await sql.run(FINISH, { id, owner, status: 'done', error: null, finishedAt: nowIso(), durationMs })).changes === 1;
+    },
+    /**
+     * Gives a claimed job back to the queue (its worker could not store the result: database trouble, not the
+     * frame's fault). The attempt still counts, so a frame that keeps failing this way is failed after MAX_ATTEMPTS.
+     */
+    async release(id: number, owner: string): Promise<boolean> {
+      return sql.tx(async () => {
+        const job = await sql.get<JobRow>(`SELECT * FROM jobs WHERE id = ? AND lease_owner = ? AND status = 'running'`, [id, owner]);
+        if (!job) return false;
+        await sql.run(REQUEUE, [id]);
+        await sql.run(SET_IMAGE, { id: job.image_id, status: 'queued', error: null });
+        return true;
+      });
     },
     /** Records a per-frame failure with its reason on the job and the image. */
     async markFailed(id: number, owner: string, reason: string, durationMs: number | null = null): Promise<boolean> {
