@@ -111,6 +111,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`invalid environment: ${problems}`);
   }
   const e = parsed.data;
+  if (e.POPPY_ROLE !== 'all' && !e.POPPY_DATABASE_URL) {
+    // separate API and worker processes share their queue, data and progress events through PostgreSQL only
+    throw new Error(`invalid environment: POPPY_ROLE=${e.POPPY_ROLE} needs POPPY_DATABASE_URL (postgres://…); the embedded SQLite store serves one process (POPPY_ROLE=all)`);
+  }
   return {
     port: e.PORT,
     host: e.HOST,

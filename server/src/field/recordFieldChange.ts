@@ -121,7 +121,6 @@ export async function recordFieldChange(
       });
       return { kind: 'ok', ...written };
     },
-    { immediate: true },
   );
 }
 

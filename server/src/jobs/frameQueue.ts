@@ -68,7 +68,7 @@ export function frameQueue(store: Store, events: JobEvents | null): FrameQueue {
         const { deletedDetectionIds: _ids, ...counts } = requeued;
         await alsoInTransaction?.(counts);
         return requeued;
-      }, { immediate: true });
+      });
       if (!r) return null;
       const { deletedDetectionIds, ...counts } = r;
       removeCrops(store.blobs.derived, deletedDetectionIds);

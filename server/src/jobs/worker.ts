@@ -73,7 +73,7 @@ export async function commitFrame(store: Store, job: Job, owner: string, flightI
     const out: Detection[] = [];
     for (const d of inserted) out.push((await store.detections.get(d.id))!);
     return out;
-  }, { immediate: true });
+  });
 }
 
 /** Claims jobs from the durable queue and processes up to `concurrency` frames at once, in this process. */

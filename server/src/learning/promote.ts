@@ -83,5 +83,5 @@ export async function promoteVersion(store: Store, manifest: AerialManifest, ver
       ip: ip ?? null,
     });
     return { promotion, head, rescored };
-  }, { immediate: true });
+  });
 }

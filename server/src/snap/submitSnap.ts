@@ -241,7 +241,7 @@ async function runSnap(deps: SnapDeps, input: SnapInput): Promise<SnapOutcome> {
   };
   let answer: SnapAnswer;
   try {
-    answer = await store.tx(record, { immediate: true });
+    answer = await store.tx(record);
   } catch (err) {
     // Another server (PostgreSQL, several machines) stored a snap with this key between our check and our insert:
     // the unique index refused ours, so answer theirs.

@@ -48,7 +48,6 @@ export async function migrate(sql: Sql, dir = migrationsDir(sql.dialect)): Promi
         await sql.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [version, file, nowIso()]);
         applied.push({ version, name: file });
       },
-      { immediate: true },
     );
   }
   return applied;

@@ -54,7 +54,7 @@ export interface Store extends Repos {
   /** originals, derived images and retrained model versions: the data dir, or a volume every machine mounts */
   blobs: BlobStore;
   /** Runs fn in one transaction; every store call made while it runs belongs to it (nested calls become savepoints). */
-  tx<T>(fn: () => Promise<T>, opts?: { immediate?: boolean }): Promise<T>;
+  tx<T>(fn: () => Promise<T>): Promise<T>;
   /** The engine's own consistency check; "ok" when sound. */
   integrityCheck(): Promise<string>;
   close(): Promise<void>;
@@ -104,7 +104,7 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
     dialect: sql.dialect,
     dataDir,
     blobs,
-    tx: (fn, o) => sql.tx(fn, o),
+    tx: (fn) => sql.tx(fn),
     integrityCheck: async () => {
       if (sql.dialect === 'postgres') return 'ok'; // PostgreSQL checks its pages itself; nothing to ask for here
       const r = await sql.get<{ integrity_check: string }>('PRAGMA integrity_check');

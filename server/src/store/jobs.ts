@@ -105,7 +105,6 @@ export function createJobsRepo({ sql }: StoreContext) {
             return toJob(await byId(row.id));
           }
         },
-        { immediate: true },
       );
     },
     async renewLease(id: number, owner: string, leaseMs: number): Promise<boolean> {
@@ -162,7 +161,7 @@ export function createJobsRepo({ sql }: StoreContext) {
         if (!img || img.status !== 'failed') return null;
         await sql.run(SET_IMAGE, { id: imageId, status: 'queued', error: null });
         return toJob(await byId(await insert(imageId)));
-      }, { immediate: true });
+      });
     },
     /**
      * Processes a flight's frames again (after its altitude, ground elevation or sensor width changed), in ONE
@@ -192,7 +191,6 @@ export function createJobsRepo({ sql }: StoreContext) {
           }
           return { images: frames.length, detectionsDeleted, sitesDeleted, reviewedSitesKept: kept.n, deletedDetectionIds };
         },
-        { immediate: true },
       );
     },
     /** Jobs waiting or running, for the worker's wake-up check. */

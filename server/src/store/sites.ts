@@ -192,7 +192,6 @@ export function createSitesRepo({ sql }: StoreContext, reviews: ReviewsRepo) {
           });
           return { kind: 'ok', site: toSite((await sql.get<SiteRow>(BY_ID, [id]))!), review };
         },
-        { immediate: true },
       );
     },
     async countByStatus(f: GeoFilters = {}): Promise<Record<SiteStatus, number>> {

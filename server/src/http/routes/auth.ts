@@ -17,7 +17,7 @@ import { cleanText } from '../text.js';
 import { parse, parseId } from '../validate.js';
 
 export interface AuthRouterDeps {
-  store: { users: UsersRepo; sessions: SessionsRepo; tokens: TokensRepo; audit: AuditRepo; tx<T>(fn: () => Promise<T>, opts?: { immediate?: boolean }): Promise<T> };
+  store: { users: UsersRepo; sessions: SessionsRepo; tokens: TokensRepo; audit: AuditRepo; tx<T>(fn: () => Promise<T>): Promise<T> };
   config?: Pick<Config, 'maxConcurrentHashes' | 'tokenTtlDays'>;
   loginLimits?: LoginLimitOptions;
   /** shared with the users router so admin password resets count against the same cap */
@@ -81,7 +81,6 @@ export function authRouter({ store, loginLimits, config, hashGate }: AuthRouterD
         if (!now || now.disabled || now.passwordHash !== user.passwordHash) return null;
         return startSession(store.sessions, user.id);
       },
-      { immediate: true },
     );
     if (!session) return refuse(req, res, body.username);
     slot.succeeded();

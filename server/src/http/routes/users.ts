@@ -22,7 +22,7 @@ const UserChangeSchema = z
   .refine((b) => b.role !== undefined || b.disabled !== undefined || b.password !== undefined, { message: 'send role, disabled or password' });
 
 /** POST /api/users, GET /api/users, PATCH /api/users/:id (admin only; relative to /api). */
-export function usersRouter({ store }: { store: { users: UsersRepo; sessions: SessionsRepo; tokens: TokensRepo; audit: AuditRepo; tx<T>(fn: () => Promise<T>, opts?: { immediate?: boolean }): Promise<T> } }): Router {
+export function usersRouter({ store }: { store: { users: UsersRepo; sessions: SessionsRepo; tokens: TokensRepo; audit: AuditRepo; tx<T>(fn: () => Promise<T>): Promise<T> } }): Router {
   const router = Router();
   const userOr404 = (raw: unknown) => findOr404(raw, 'User', (id) => store.users.get(id));
 
@@ -36,7 +36,6 @@ export function usersRouter({ store }: { store: { users: UsersRepo; sessions: Se
           await assertDistinctUsername(store.users, body.username);
           return store.users.create({ username: body.username, role: body.role, passwordHash });
         },
-        { immediate: true },
       );
       await store.audit.append({ action: 'user_created', user: req.user, details: { userId: user.id, username: user.username, role: user.role }, ip: req.ip });
       res.status(201).json({ id: user.id, username: user.username, role: user.role });
@@ -72,7 +71,6 @@ export function usersRouter({ store }: { store: { users: UsersRepo; sessions: Se
         const revoked = newHash !== undefined || body.disabled === true ? await store.tokens.revokeAllForUser(id) : 0;
         return { revokedTokens: revoked, changed: (await store.users.get(id))! };
       },
-      { immediate: true },
     );
     await store.audit.append({
       action: 'user_changed',

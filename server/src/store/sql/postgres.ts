@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
 import { bindValues, toPostgres } from './placeholders.js';
-import type { Params, RunResult, Sql, TxOptions } from './sql.js';
+import type { Params, RunResult, Sql } from './sql.js';
 
 interface TxFrame {
   client: pg.PoolClient;
@@ -82,7 +82,7 @@ export class PostgresSql implements Sql {
     await (frame ? frame.client.query(script) : this.pool.query(script));
   }
 
-  async tx<T>(fn: () => Promise<T>, _opts?: TxOptions): Promise<T> {
+  async tx<T>(fn: () => Promise<T>): Promise<T> {
     const outer = this.openFrame();
     if (outer) {
       const name = `sp${++outer.depth}`;

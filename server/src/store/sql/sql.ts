@@ -12,11 +12,6 @@ export interface RunResult {
   changes: number;
 }
 
-export interface TxOptions {
-  /** SQLite: take the write lock at BEGIN (BEGIN IMMEDIATE), for read-then-write transactions. PostgreSQL ignores it. */
-  immediate?: boolean;
-}
-
 export interface Sql {
   readonly dialect: Dialect;
   all<T = Record<string, unknown>>(query: string, params?: Params): Promise<T[]>;
@@ -27,9 +22,11 @@ export interface Sql {
   /**
    * Runs fn in one transaction. Every query made while fn runs — through this object, from any repo, across awaits —
    * belongs to it (AsyncLocalStorage); nested calls become savepoints. Keep fn to database work: on SQLite other
-   * queries of this process wait while it runs.
+   * queries of this process wait while it runs, and it takes the write lock at BEGIN (IMMEDIATE: with several
+   * processes on one file a read-then-write transaction can never fail to upgrade). On PostgreSQL (READ COMMITTED) a
+   * read that a later write depends on takes a row lock (`FOR UPDATE`) where two writers could race.
    */
-  tx<T>(fn: () => Promise<T>, opts?: TxOptions): Promise<T>;
+  tx<T>(fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 

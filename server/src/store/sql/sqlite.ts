@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import Database from 'better-sqlite3';
-import type { Params, RunResult, Sql, TxOptions } from './sql.js';
+import type { Params, RunResult, Sql } from './sql.js';
 
 interface TxFrame {
   depth: number;
@@ -50,7 +50,7 @@ export class SqliteSql implements Sql {
     return this.onTurn(() => void this.db.exec(script));
   }
 
-  async tx<T>(fn: () => Promise<T>, opts: TxOptions = {}): Promise<T> {
+  async tx<T>(fn: () => Promise<T>): Promise<T> {
     const outer = this.current.getStore();
     if (outer?.open) {
       const name = `sp${++outer.depth}`;
@@ -69,7 +69,7 @@ export class SqliteSql implements Sql {
     const frame: TxFrame = { depth: 0, open: true };
     await this.acquire(frame);
     try {
-      this.db.exec(opts.immediate ? 'BEGIN IMMEDIATE' : 'BEGIN');
+      this.db.exec('BEGIN IMMEDIATE');
       try {
         const r = await this.current.run(frame, fn);
         this.db.exec('COMMIT');
