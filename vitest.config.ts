@@ -36,11 +36,15 @@ export default defineConfig({
       ...(process.env.POPPY_TEST_POSTGRES === '1'
         ? [
             {
-              extends: './server/vitest.config.ts',
+              // not `extends` of server/vitest.config.ts: its include would be merged with this one (every file twice)
               root: './server',
               test: {
                 name: 'server-postgres',
                 include: POSTGRES_TESTS,
+                environment: 'node' as const,
+                testTimeout: 60_000,
+                hookTimeout: 120_000,
+                fileParallelism: false,
                 env: { POPPY_TEST_BACKEND: 'postgres' },
                 globalSetup: ['test/helpers/postgresSetup.ts'],
               },
