@@ -1,7 +1,8 @@
 /**
- * Issue 14's multi-process check: one API process and two worker processes share PostgreSQL and a blob directory;
- * one worker is killed (SIGKILL) in the middle of a frame. Every frame is processed exactly once, none is lost, and
- * the progress reaches a browser's EventSource on the API server (chromium), though no frame ran in that process.
+ * Issue 14's multi-process check: two API processes and two worker processes share PostgreSQL and a blob directory;
+ * frames are uploaded to the first API server and one worker is killed (SIGKILL) in the middle of a frame. Every frame
+ * is processed exactly once, none is lost, and the progress reaches a browser's EventSource on the SECOND API server
+ * (chromium), which neither received the upload nor ran a frame.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -19,10 +20,11 @@ const LEASE_S = 4;
 
 if (!onPostgres) console.warn('[skip] scale-multiprocess: runs in the server-postgres project only (PostgreSQL is the shared queue)');
 
-describe.skipIf(!onPostgres)('one API process and two workers on PostgreSQL', () => {
+describe.skipIf(!onPostgres)('two API processes and two workers on PostgreSQL', () => {
   let backend: TestBackend;
   let blobDir: string;
   let api: SpawnedServer;
+  let api2: SpawnedServer;
   let workers: SpawnedWorker[] = [];
   let store: Store;
 
@@ -31,7 +33,10 @@ describe.skipIf(!onPostgres)('one API process and two workers on PostgreSQL', ()
     backend = testBackend();
     blobDir = tempDataDir('poppy-blobs-');
     const shared = { ...backend.env, POPPY_BLOB_DIR: blobDir, POPPY_LEASE_S: String(LEASE_S) };
-    api = await spawnServer({ backend, env: { ...shared, POPPY_ROLE: 'api' } });
+    [api, api2] = await Promise.all([
+      spawnServer({ backend, env: { ...shared, POPPY_ROLE: 'api' } }),
+      spawnServer({ backend, env: { ...shared, POPPY_ROLE: 'api', POPPY_DATA_DIR: tempDataDir('poppy-api2-') } }),
+    ]);
     const workerEnv = { ...shared, POPPY_DATA_DIR: tempDataDir('poppy-worker-'), POPPY_WORKERS: '1', POPPY_ORT_THREADS: '1' };
     workers = await Promise.all([spawnWorker(workerEnv), spawnWorker({ ...workerEnv, POPPY_DATA_DIR: tempDataDir('poppy-worker-') })]);
     store = await openStore({ dataDir: tempDataDir(), databaseUrl: backend.databaseUrl, databaseSchema: backend.databaseSchema, blobDir });
@@ -39,7 +44,7 @@ describe.skipIf(!onPostgres)('one API process and two workers on PostgreSQL', ()
 
   afterAll(async () => {
     await Promise.all(workers.map((w) => w.kill('SIGTERM')));
-    await api?.kill('SIGTERM');
+    await Promise.all([api?.kill('SIGTERM'), api2?.kill('SIGTERM')]);
     await store?.close();
     await backend?.drop();
   });
@@ -48,14 +53,14 @@ describe.skipIf(!onPostgres)('one API process and two workers on PostgreSQL', ()
     const created = await api.fetch('/api/flights', { method: 'POST', json: { name: 'two workers' } });
     const flight = (await created.json()) as { id: number };
 
-    // a reviewer's browser, logged in with a cookie session, listening to the flight's progress on the API server
+    // a reviewer's browser, logged in with a cookie session on the OTHER API server, listening to the flight's progress
     const password = 'Multi-process progress 7 Yunnan!';
     expect((await api.fetch('/api/users', { method: 'POST', json: { username: 'watcher', password, role: 'reviewer' } })).status).toBe(201);
     const browser = chromiumAvailable() ? await launchChromium() : null;
     if (!browser && process.env.POPPY_REQUIRE_SHARED === '1') throw new Error('chromium is required for the browser part (apt-get install chromium)');
     const page = browser ? await browser.newPage() : null;
     if (page) {
-      await page.goto(`${api.url}/api/health`);
+      await page.goto(`${api2.url}/api/health`);
       await page.evaluate(
         async ({ password, flightId }) => {
           const r = await fetch('/api/auth/login', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'watcher', password }) });
@@ -136,7 +141,7 @@ describe.skipIf(!onPostgres)('one API process and two workers on PostgreSQL', ()
     expect(survivor.output()).toContain('"frame processed"');
 
     if (page && browser) {
-      // progress made by the worker processes reached the browser through the API server's stream
+      // progress made by the worker processes reached the browser through the second API server's stream
       await page.waitForFunction(() => {
         const seen = (window as unknown as { seen: { event: string; data: { status?: string; processed?: number } }[] }).seen;
         return seen.some((e) => e.event === 'progress' && e.data.status === 'done' && e.data.processed === 12);
@@ -144,6 +149,8 @@ describe.skipIf(!onPostgres)('one API process and two workers on PostgreSQL', ()
       const seen = await page.evaluate(() => (window as unknown as { seen: { event: string; data: { status?: string; imageId?: number } }[] }).seen);
       const doneFrames = new Set(seen.filter((e) => e.event === 'frame' && e.data.status === 'done').map((e) => e.data.imageId));
       expect(doneFrames.size).toBe(12);
+      // and the upload's "queued" events, raised by the first API server
+      expect(new Set(seen.filter((e) => e.event === 'frame' && e.data.status === 'queued').map((e) => e.data.imageId)).size).toBe(12);
       await browser.close();
     }
   }, 300_000);
