@@ -104,7 +104,15 @@ async function mainThreadFrames(config: Config, logger: Logger, head: AerialHead
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel });
-  const storeOptions = { dataDir: config.dataDir, databaseUrl: config.databaseUrl, databaseSchema: config.databaseSchema, blobDir: config.blobDir };
+  const storeOptions = {
+    dataDir: config.dataDir,
+    databaseUrl: config.databaseUrl,
+    databaseSchema: config.databaseSchema,
+    blobDir: config.blobDir,
+    // a worker holds one connection per frame slot (claim, commit) plus lease renewals: PostgreSQL's 100 default
+    // connections then serve dozens of worker processes; API servers keep a pool of 10 for concurrent requests
+    maxConnections: config.role === 'worker' ? config.workers + 2 : 10,
+  };
   const fresh = await isFreshInstallation(storeOptions);
   const demo = config.role !== 'worker' && (config.demo ?? fresh);
   const store = await openStore(storeOptions);

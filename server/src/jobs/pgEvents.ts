@@ -25,7 +25,7 @@ const channelFor = (schema?: string) => `poppywatch_events${schema ? `_${schema}
 export async function bridgeJobEvents(events: JobEvents, o: PgEventsOptions): Promise<PgEventsBridge> {
   const channel = channelFor(o.schema);
   const origin = crypto.randomUUID();
-  const sender = new pg.Pool({ connectionString: o.url, max: 2, application_name: 'poppywatch-events' });
+  const sender = new pg.Pool({ connectionString: o.url, max: 1, application_name: 'poppywatch-events' });
   sender.on('error', () => undefined);
   let listener: pg.Client | null = null;
   let closed = false;

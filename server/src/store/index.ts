@@ -70,6 +70,8 @@ export interface OpenStoreOptions {
   databaseSchema?: string;
   /** where originals/derived/models live; default dataDir */
   blobDir?: string | null;
+  /** PostgreSQL connections this process may open (default 10); a worker needs its frame slots + 2 */
+  maxConnections?: number;
 }
 
 /** True when this installation holds no data yet (a first start): no SQLite file, or no flights table in PostgreSQL. */
@@ -89,7 +91,7 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
   fs.mkdirSync(dataDir, { recursive: true });
   const blobs = createFsBlobStore(path.resolve(opts.blobDir ?? dataDir));
   const sql: Sql = opts.databaseUrl
-    ? await PostgresSql.open({ url: opts.databaseUrl, schema: opts.databaseSchema })
+    ? await PostgresSql.open({ url: opts.databaseUrl, schema: opts.databaseSchema, maxConnections: opts.maxConnections })
     : SqliteSql.open(path.join(dataDir, DB_FILE));
   try {
     await migrate(sql);
