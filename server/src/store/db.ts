@@ -33,22 +33,27 @@ const MIGRATION_LOCK = 7_303_2026;
 
 /** Applies the dialect's migrations in order, each once and in its own transaction. */
 export async function migrate(sql: Sql, dir = migrationsDir(sql.dialect)): Promise<AppliedMigration[]> {
-  await sql.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
-    version INTEGER PRIMARY KEY,
-    name TEXT NOT NULL,
-    applied_at TEXT NOT NULL
-  )`);
+  // every step under the lock: even CREATE TABLE IF NOT EXISTS fails when two PostgreSQL sessions run it at once
+  const locked = async (fn: () => Promise<void>) =>
+    sql.tx(async () => {
+      if (sql.dialect === 'postgres') await sql.get('SELECT pg_advisory_xact_lock(?)', [MIGRATION_LOCK]);
+      await fn();
+    });
+  await locked(() =>
+    sql.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version INTEGER PRIMARY KEY,
+      name TEXT NOT NULL,
+      applied_at TEXT NOT NULL
+    )`),
+  );
   const applied: AppliedMigration[] = [];
   for (const { version, file } of listMigrations(dir)) {
-    await sql.tx(
-      async () => {
-        if (sql.dialect === 'postgres') await sql.get('SELECT pg_advisory_xact_lock(?)', [MIGRATION_LOCK]);
-        if (await sql.get('SELECT version FROM schema_migrations WHERE version = ?', [version])) return;
-        await sql.exec(fs.readFileSync(path.join(dir, file), 'utf8'));
-        await sql.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [version, file, nowIso()]);
-        applied.push({ version, name: file });
-      },
-    );
+    await locked(async () => {
+      if (await sql.get('SELECT version FROM schema_migrations WHERE version = ?', [version])) return;
+      await sql.exec(fs.readFileSync(path.join(dir, file), 'utf8'));
+      await sql.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [version, file, nowIso()]);
+      applied.push({ version, name: file });
+    });
   }
   return applied;
 }

@@ -12,6 +12,8 @@ interface TxFrame {
 // COUNT(*), SUM(integer) and BIGINT ids/milliseconds come back as numbers, as they do from SQLite (all stay < 2^53);
 // NUMERIC (AVG of integers) as a float.
 const INT8 = 20;
+const UNIQUE_VIOLATION = '23505';
+const DUPLICATE_SCHEMA = '42P06';
 const NUMERIC = 1700;
 const types = {
   getTypeParser(oid: number, format?: 'text' | 'binary') {
@@ -55,7 +57,10 @@ export class PostgresSql implements Sql {
       const admin = new pg.Client({ connectionString: options.url });
       await admin.connect();
       try {
-        await admin.query(`CREATE SCHEMA IF NOT EXISTS ${options.schema}`);
+        // IF NOT EXISTS is not safe against a second process creating it at the same moment: that one then wins
+        await admin.query(`CREATE SCHEMA IF NOT EXISTS ${options.schema}`).catch((err: { code?: string }) => {
+          if (err.code !== UNIQUE_VIOLATION && err.code !== DUPLICATE_SCHEMA) throw err;
+        });
       } finally {
         await admin.end();
       }
