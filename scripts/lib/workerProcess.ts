@@ -12,7 +12,8 @@ export interface SpawnedProcess {
   child: ChildProcess;
   pid: number;
   output(): string;
-  kill(signal?: NodeJS.Signals): Promise<void>;
+  /** SIGKILL (a crash) or SIGTERM, resolving with the exit code when the process is gone */
+  kill(signal?: NodeJS.Signals): Promise<number | null>;
 }
 export type SpawnedWorker = SpawnedProcess;
 
@@ -41,17 +42,20 @@ export async function spawnMain(o: SpawnMainOptions): Promise<SpawnedProcess> {
   });
   live.add(child);
   let out = '';
-  const exited = new Promise<void>((resolve) =>
-    child.once('exit', () => {
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
       live.delete(child);
-      resolve();
+      resolve(code);
     }),
   );
   child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
   child.stderr!.on('data', (b: Buffer) => (out += b.toString()));
   const timeoutMs = o.timeoutMs ?? 90_000;
   await new Promise<void>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`process did not log "${o.readyMsg}" within ${timeoutMs} ms:\n${out.slice(-3000)}`)), timeoutMs);
+    const t = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`process did not log "${o.readyMsg}" within ${timeoutMs} ms:\n${out.slice(-3000)}`));
+    }, timeoutMs);
     const check = () => {
       if (out.includes(`"msg":"${o.readyMsg}"`)) {
         clearTimeout(t);
@@ -60,9 +64,9 @@ export async function spawnMain(o: SpawnMainOptions): Promise<SpawnedProcess> {
       }
     };
     child.stdout!.on('data', check);
-    void exited.then(() => {
+    void exited.then((code) => {
       clearTimeout(t);
-      reject(new Error(`process exited before "${o.readyMsg}":\n${out.slice(-3000)}`));
+      reject(new Error(`process exited (${code}) before "${o.readyMsg}":\n${out.slice(-3000)}`));
     });
   });
   return {
@@ -70,11 +74,25 @@ export async function spawnMain(o: SpawnMainOptions): Promise<SpawnedProcess> {
     pid: child.pid!,
     output: () => out,
     async kill(signal: NodeJS.Signals = 'SIGTERM') {
-      if (child.exitCode !== null || child.signalCode !== null) return;
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
       child.kill(signal);
-      await exited;
+      return exited;
     },
   };
+}
+
+/** The port a server logged with its "listening" line (pino JSON), or null. */
+export function listeningPort(output: string): number | null {
+  for (const line of output.split('\n')) {
+    if (!line.includes('"msg":"listening"')) continue;
+    try {
+      const rec = JSON.parse(line) as { msg?: string; port?: number };
+      if (rec.msg === 'listening' && rec.port) return rec.port;
+    } catch {
+      // not a JSON log line
+    }
+  }
+  return null;
 }
 
 /** A worker-only process (`POPPY_ROLE=worker`, as `npm run worker` starts it), ready once it logs "worker started". */

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { createApp } from './app.js';
 import { loadConfig, type Config } from './config.js';
 import { createLogger, type Logger } from './logger.js';
-import { isFreshInstallation, openStore, type Store } from './store/index.js';
+import { openStore, type Store } from './store/index.js';
 import { Classifier } from './model/classifier.js';
 import { AerialModel } from './model/aerialModel.js';
 import { defaultAerialManifestPath, type AerialHead } from './model/aerialManifest.js';
@@ -113,9 +113,9 @@ async function main(): Promise<void> {
     // connections then serve dozens of worker processes; API servers keep a pool of 10 for concurrent requests
     maxConnections: config.role === 'worker' ? config.workers + 2 : 10,
   };
-  const fresh = await isFreshInstallation(storeOptions);
-  const demo = config.role !== 'worker' && (config.demo ?? fresh);
   const store = await openStore(storeOptions);
+  // a first start (this process made the schema) brings the demo unless POPPY_DEMO says otherwise
+  const demo = config.role !== 'worker' && (config.demo ?? store.created);
   // partial uploads of a previous process (this machine's own; never on the shared blob volume)
   fs.rmSync(path.join(store.dataDir, 'tmp'), { recursive: true, force: true });
   const events = new JobEvents();

@@ -11,6 +11,7 @@ import {
   scanSize,
 } from '../src/pipeline/camera.js';
 import type { FrameMetadata } from '../src/pipeline/metadata.js';
+import { djiFrameMeta } from './helpers/frameMeta.js';
 import { readMetadata } from '../src/pipeline/metadata.js';
 import { detectFrame } from '../src/pipeline/detectFrame.js';
 import { fakeAerialModel } from './helpers/hostileFiles.js';
@@ -18,27 +19,7 @@ import { startTestServer, uploadForm, type TestServer } from './helpers/server.j
 
 const MODEL_GSD = DEFAULT_MODEL_GSD_CM_PER_PX;
 
-function meta(over: Partial<FrameMetadata> = {}): FrameMetadata {
-  return {
-    width: 4000,
-    height: 3000,
-    orientation: 1,
-    make: 'DJI',
-    model: 'FC300X',
-    focalLengthMm: 3.61,
-    focalLength35mm: 20,
-    focalPlaneSensorWidthMm: null,
-    takenAtLocal: null,
-    takenAtUtc: null,
-    gps: { lat: 25, lon: 102, altitudeM: 1930 },
-    gpsReason: null,
-    relativeAltitudeM: 40,
-    absoluteAltitudeM: 1930,
-    gimbal: { yawDeg: 90, pitchDeg: -90, rollDeg: 0 },
-    flight: { yawDeg: 91, pitchDeg: 0, rollDeg: 0 },
-    ...over,
-  };
-}
+const meta = djiFrameMeta;
 
 /** What the pipeline would resample a frame to, for the model's resolution. */
 const resampled = (m: FrameMetadata, modelGsd = MODEL_GSD) => {

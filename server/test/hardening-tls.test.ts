@@ -1,7 +1,7 @@
 // Issue 11 §1 (with issue 10 item 17): built-in HTTPS. POPPY_TLS=self-signed makes a certificate at the first start,
 // keeps it in the data dir and prints its SHA-256 fingerprint; POPPY_TLS_CERT/POPPY_TLS_KEY serve a given one.
 // HSTS and upgrade-insecure-requests are sent over TLS only.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import https from 'node:https';
@@ -9,7 +9,7 @@ import path from 'node:path';
 import tls from 'node:tls';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.js';
-import { REPO_ROOT } from './helpers/shared.js';
+import { listeningPort, spawnMain } from '../../scripts/lib/workerProcess.js';
 import { tempDataDir, TEST_TOKEN } from './helpers/server.js';
 
 const children = new Set<ChildProcess>();
@@ -20,45 +20,27 @@ afterAll(() => {
 });
 
 async function startServer(dataDir: string, env: Record<string, string>): Promise<{ child: ChildProcess; port: number; output: () => string; stop(): Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'server', 'src', 'main.ts')], {
-    cwd: REPO_ROOT,
+  const proc = await spawnMain({
     env: {
-      ...process.env,
       PORT: '0',
       HOST: '127.0.0.1',
       POPPY_DATA_DIR: dataDir,
-      POPPY_DEMO: '0',
       POPPY_BOOTSTRAP_TOKEN: TEST_TOKEN,
-      POPPY_LOG_LEVEL: 'info',
       POPPY_MODEL: path.join(dataDir, 'no-model.json'),
       POPPY_AERIAL_MODEL: path.join(dataDir, 'no-aerial-model.json'),
       ...env,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    readyMsg: 'listening',
+    timeoutMs: 60_000,
   });
-  children.add(child);
-  let out = '';
-  child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
-  child.stderr!.on('data', (b: Buffer) => (out += b.toString()));
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no "listening" within 60 s:\n${out.slice(-3000)}`)), 60_000);
-    child.stdout!.on('data', () => {
-      const line = out.split('\n').find((l) => l.includes('"msg":"listening"'));
-      if (!line) return;
-      clearTimeout(timer);
-      resolve((JSON.parse(line) as { port: number }).port);
-    });
-    void exited.then(() => reject(new Error(`exited before listening:\n${out.slice(-3000)}`)));
-  });
+  children.add(proc.child);
   return {
-    child,
-    port,
-    output: () => out,
+    child: proc.child,
+    port: listeningPort(proc.output())!,
+    output: proc.output,
     stop: async () => {
-      child.kill('SIGTERM');
-      await exited;
-      children.delete(child);
+      await proc.kill('SIGTERM');
+      children.delete(proc.child);
     },
   };
 }

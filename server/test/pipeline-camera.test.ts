@@ -1,31 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { cameraModel, FALLBACK_FOOTPRINT_LONG_SIDE_M } from '../src/pipeline/camera.js';
-import type { FrameMetadata } from '../src/pipeline/metadata.js';
+import { djiFrameMeta } from './helpers/frameMeta.js';
 import { readMetadata } from '../src/pipeline/metadata.js';
 import { lookupSensor } from '../src/pipeline/sensors.js';
 import { describeWithShared, sharedPath } from './helpers/shared.js';
 
-function meta(over: Partial<FrameMetadata> = {}): FrameMetadata {
-  return {
-    width: 4000,
-    height: 3000,
-    orientation: 1,
-    make: 'DJI',
-    model: 'FC300X',
-    focalLengthMm: 3.61,
-    focalLength35mm: 20,
-    focalPlaneSensorWidthMm: null,
-    takenAtLocal: null,
-    takenAtUtc: null,
-    gps: { lat: 25, lon: 102, altitudeM: 1930 },
-    gpsReason: null,
-    relativeAltitudeM: 40,
-    absoluteAltitudeM: 1930,
-    gimbal: { yawDeg: 90, pitchDeg: -90, rollDeg: 0 },
-    flight: { yawDeg: 91, pitchDeg: 0, rollDeg: 0 },
-    ...over,
-  };
-}
+const meta = djiFrameMeta;
 
 describe('cameraModel', () => {
   it('computes GSD from the sensor table, focal length and RelativeAltitude', () => {

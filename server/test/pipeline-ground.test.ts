@@ -3,28 +3,16 @@ import { cameraModel } from '../src/pipeline/camera.js';
 import { distanceM, latLonToOffset, offsetToLatLon } from '../src/pipeline/geodesy.js';
 import { errorRadiusM, frameFootprint, GPS_ERROR_M, latLonToPixel, locatePixel, pixelToOffset } from '../src/pipeline/groundPosition.js';
 import type { FrameMetadata } from '../src/pipeline/metadata.js';
+import { djiFrameMeta } from './helpers/frameMeta.js';
 import { assignToSites, type LocatedDetection } from '../src/sites/assign.js';
 
 function meta(yawDeg: number | null, pitchDeg: number | null = -90, over: Partial<FrameMetadata> = {}): FrameMetadata {
-  return {
-    width: 4000,
-    height: 3000,
-    orientation: 1,
-    make: 'DJI',
-    model: 'FC300X',
-    focalLengthMm: 3.61,
-    focalLength35mm: 20,
-    focalPlaneSensorWidthMm: null,
-    takenAtLocal: null,
-    takenAtUtc: null,
+  return djiFrameMeta({
     gps: { lat: 24.95, lon: 102.62, altitudeM: 1930 },
-    gpsReason: null,
-    relativeAltitudeM: 40,
-    absoluteAltitudeM: 1930,
     gimbal: { yawDeg, pitchDeg, rollDeg: 0 },
     flight: { yawDeg: null, pitchDeg: null, rollDeg: null },
     ...over,
-  };
+  });
 }
 
 describe('geodesy', () => {

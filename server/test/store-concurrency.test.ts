@@ -116,4 +116,21 @@ describe(`store under concurrency (${process.env.POPPY_TEST_BACKEND ?? 'sqlite'}
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
   });
+
+  it('knows a first start (it made the schema) from a later one (the demo flight is loaded only on the first)', async () => {
+    expect(store.created).toBe(true);
+    const backend = testBackend();
+    const dataDir = tempDataDir();
+    try {
+      const first = await openTestStore({ dataDir, backend });
+      expect(first.created).toBe(true);
+      await first.close();
+      const second = await openTestStore({ dataDir, backend });
+      expect(second.created).toBe(false);
+      await second.close();
+    } finally {
+      await backend.drop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
 });

@@ -1,7 +1,7 @@
 // Issue 11 §1 in Debian chromium: the app opens by a LAN name over plain HTTP (no upgrade-insecure-requests, so the
 // scripts load and the page is not blank), and over the built-in HTTPS (a secure context: geolocation and the
 // offline outbox work on phones).
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
@@ -10,6 +10,7 @@ import { createUser } from '../../server/src/auth/accounts.js';
 import { startTestServer, tempDataDir, type TestServer } from '../../server/test/helpers/server.js';
 import { REPO_ROOT } from '../../server/test/helpers/shared.js';
 import { CHROMIUM, chromiumAvailable } from './browser.js';
+import { listeningPort, spawnMain } from '../../scripts/lib/workerProcess.js';
 
 const ARTIFACTS = path.join(REPO_ROOT, 'test-artifacts');
 const distBuilt = fs.existsSync(path.join(REPO_ROOT, 'web', 'dist', 'index.html'));
@@ -72,36 +73,23 @@ describe.skipIf(!ready)('the built-in HTTPS on loopback', () => {
   it('serves the snap page in a secure context with a Secure session cookie', async () => {
     const dataDir = tempDataDir('poppy-lan-tls-');
     dirs.push(dataDir);
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'server', 'src', 'main.ts')], {
-      cwd: REPO_ROOT,
+    const proc = await spawnMain({
       env: {
-        ...process.env,
         PORT: '0',
         HOST: '127.0.0.1',
         POPPY_DATA_DIR: dataDir,
         POPPY_DEMO: '1',
         POPPY_DEMO_PASSWORD: 'demo passphrase for lan',
         POPPY_TLS: 'self-signed',
-        POPPY_LOG_LEVEL: 'info',
         POPPY_MODEL: path.join(dataDir, 'no-model.json'),
         POPPY_AERIAL_MODEL: path.join(dataDir, 'no-aerial-model.json'),
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      readyMsg: 'listening',
+      timeoutMs: 60_000,
     });
-    children.push(child);
-    let out = '';
-    child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
-    child.stderr!.on('data', (b: Buffer) => (out += b.toString()));
-    const port = await new Promise<number>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no "listening":\n${out.slice(-2000)}`)), 60_000);
-      child.stdout!.on('data', () => {
-        const line = out.split('\n').find((l) => l.includes('"msg":"listening"'));
-        if (line) {
-          clearTimeout(timer);
-          resolve((JSON.parse(line) as { port: number }).port);
-        }
-      });
-    });
+    children.push(proc.child);
+    const out = proc.output();
+    const port = listeningPort(out)!;
     expect(out).toMatch(/SHA-256 fingerprint ([0-9A-F]{2}:){31}[0-9A-F]{2}/);
 
     // the officer has accepted the certificate after comparing its fingerprint

@@ -1,24 +1,11 @@
 // Whether a flight's ground resolution lets the model see a flower head, and how low to fly when it does not.
 
+import type { Visibility, VisibilityLevel } from '../domain/contract.js';
+
+export type { Visibility, VisibilityLevel } from '../domain/contract.js';
+
 /** Size of the flower head the advice is about: an opium poppy flower is 5–10 cm across; 6 cm is a small one. */
 export const FLOWER_DIAMETER_CM = 6;
-
-export type VisibilityLevel = 'good' | 'marginal' | 'too_coarse' | 'unknown';
-
-export interface Visibility {
-  level: VisibilityLevel;
-  /** ground resolution the verdict is about (the flight's median) */
-  gsdCmPerPx: number | null;
-  flowerCm: number;
-  /** pixels across a flower head at that resolution */
-  flowerPx: number | null;
-  /** the resolution the model was trained at; frames are resampled to it */
-  modelGsdCmPerPx: number;
-  /** height above ground at which this camera reaches the model's resolution; null when unknown */
-  flyBelowM: number | null;
-  /** the same sentence in English (the web builds its own in the user's language from the fields) */
-  message: string;
-}
 
 const r1 = (v: number) => Math.round(v * 10) / 10;
 

@@ -269,3 +269,83 @@ export interface Flight {
   /** seconds until the queued frames of this flight are done; null when nothing is pending */
   etaS: number | null;
 }
+
+/** One audit record (GET /api/audit; store/audit.ts). */
+export interface AuditRecord {
+  id: number;
+  at: string;
+  userId: number | null;
+  username: string | null;
+  action: string;
+  siteId: number | null;
+  flightId: number | null;
+  imageId: number | null;
+  before: unknown;
+  after: unknown;
+  details: unknown;
+  ip: string | null;
+}
+
+export type VisibilityLevel = 'good' | 'marginal' | 'too_coarse' | 'unknown';
+
+/** Whether a flight's ground resolution lets the model see a flower head (coverage/visibility.ts). */
+export interface Visibility {
+  level: VisibilityLevel;
+  /** ground resolution the verdict is about (the flight's median) */
+  gsdCmPerPx: number | null;
+  flowerCm: number;
+  /** pixels across a flower head at that resolution */
+  flowerPx: number | null;
+  /** the resolution the model was trained at; frames are resampled to it */
+  modelGsdCmPerPx: number;
+  /** height above ground at which this camera reaches the model's resolution; null when unknown */
+  flyBelowM: number | null;
+  /** the same sentence in English (the web builds its own in the user's language from the fields) */
+  message: string;
+}
+
+/** Recall, false sites and precision of an aerial head over labelled groups (learning/headScore.ts, Models page). */
+export interface HeadFigures {
+  positives: number;
+  negatives: number;
+  found: number;
+  falseSites: number;
+  recall: number | null;
+  precision: number | null;
+}
+
+/** GET /api/stats/season (field/seasonFigures.ts). */
+export interface SeasonFilters {
+  /** ISO date-times, inclusive */
+  from?: string;
+  to?: string;
+  flightId?: number;
+}
+
+export interface SeasonCounts {
+  sitesFound: number;
+  sitesConfirmed: number;
+  sitesEradicated: number;
+  plantsEradicated: number;
+  areaFlownM2: number;
+}
+
+export interface WeekFigures extends SeasonCounts {
+  /** ISO week, e.g. 2026-W14 */
+  week: string;
+  /** its Monday, YYYY-MM-DD */
+  weekStart: string;
+}
+
+export interface FlightFigures extends SeasonCounts {
+  /** null: phone snaps (no flight) */
+  flightId: number | null;
+  flightName: string | null;
+}
+
+export interface SeasonFigures {
+  filters: SeasonFilters;
+  totals: SeasonCounts;
+  byWeek: WeekFigures[];
+  byFlight: FlightFigures[];
+}

@@ -1,41 +1,10 @@
 import { csvSafe } from '../http/exportFormats.js';
 import type { Store } from '../store/index.js';
 import { unionAreaM2 } from './areaFlown.js';
+import type { FlightFigures, SeasonCounts, SeasonFigures, SeasonFilters, WeekFigures } from '../domain/contract.js';
 
-export interface SeasonFilters {
-  /** ISO date-times, inclusive */
-  from?: string;
-  to?: string;
-  flightId?: number;
-}
-
-export interface Figures {
-  sitesFound: number;
-  sitesConfirmed: number;
-  sitesEradicated: number;
-  plantsEradicated: number;
-  areaFlownM2: number;
-}
-
-export interface WeekFigures extends Figures {
-  /** ISO week, e.g. 2026-W14 */
-  week: string;
-  /** its Monday, YYYY-MM-DD */
-  weekStart: string;
-}
-
-export interface FlightFigures extends Figures {
-  /** null: phone snaps (no flight) */
-  flightId: number | null;
-  flightName: string | null;
-}
-
-export interface SeasonFigures {
-  filters: SeasonFilters;
-  totals: Figures;
-  byWeek: WeekFigures[];
-  byFlight: FlightFigures[];
-}
+export type { FlightFigures, SeasonFigures, SeasonFilters, WeekFigures } from '../domain/contract.js';
+export type Figures = SeasonCounts;
 
 const zero = (): Figures => ({ sitesFound: 0, sitesConfirmed: 0, sitesEradicated: 0, plantsEradicated: 0, areaFlownM2: 0 });
 

@@ -1,5 +1,6 @@
 import type { AerialHead, AerialThresholds } from '../model/aerialManifest.js';
 import type { CellGroup } from './cells.js';
+import type { HeadFigures } from '../domain/contract.js';
 
 const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
 
@@ -17,14 +18,7 @@ export function bestPresence(head: Pick<AerialHead, 'weights' | 'bias'>, cells: 
 }
 
 /** Recall, false sites and precision of a head over labelled groups (1 = poppy plot, 0 = anything else). */
-export interface Figures {
-  positives: number;
-  negatives: number;
-  found: number;
-  falseSites: number;
-  recall: number | null;
-  precision: number | null;
-}
+export type Figures = HeadFigures;
 
 export function figuresOf(head: Pick<AerialHead, 'weights' | 'bias'>, groups: CellGroup[], channels: number, thresholds: Pick<AerialThresholds, 'minScore'>): Figures {
   let positives = 0;

@@ -1,5 +1,6 @@
 import { nowIso } from './db.js';
 import type { StoreContext } from './context.js';
+import type { AuditRecord } from '../domain/contract.js';
 
 export const AUDIT_ACTIONS = [
   'login',
@@ -37,20 +38,7 @@ export interface AuditInput {
   ip?: string | null;
 }
 
-export interface AuditRecord {
-  id: number;
-  at: string;
-  userId: number | null;
-  username: string | null;
-  action: string;
-  siteId: number | null;
-  flightId: number | null;
-  imageId: number | null;
-  before: unknown;
-  after: unknown;
-  details: unknown;
-  ip: string | null;
-}
+export type { AuditRecord } from '../domain/contract.js';
 
 interface Raw {
   id: number;

@@ -46,22 +46,9 @@ export const toDetection = (r: DetectionRow): Detection => ({
   outline: r.outline ? (JSON.parse(r.outline) as GeoJsonPolygon) : null,
 });
 
-export interface NewDetection {
-  imageId: number;
-  /** null for a phone snap */
-  flightId: number | null;
-  box: { x: number; y: number; w: number; h: number };
-  score: number;
-  lat: number | null;
-  lon: number | null;
-  errorRadiusM: number | null;
-  top: LabelScore[];
-  modelVersion: string;
-  seenAt: string | null;
-  areaM2?: number | null;
-  estimatedHeads?: number | null;
-  outline?: GeoJsonPolygon | null;
-}
+/** what the pipeline or a snap gives; id, site, status and createdAt are the store's. Plot fields: aerial only. */
+export type NewDetection = Pick<Detection, 'imageId' | 'flightId' | 'box' | 'score' | 'lat' | 'lon' | 'errorRadiusM' | 'top' | 'modelVersion' | 'seenAt'> &
+  Partial<Pick<Detection, 'areaM2' | 'estimatedHeads' | 'outline'>>;
 
 export const DEFAULT_LIMIT = 50_000;
 

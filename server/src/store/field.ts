@@ -138,19 +138,7 @@ const toTask = (r: TaskRow): FieldTask => ({
 
 const toPhoto = (r: PhotoRow): FieldPhoto => ({ id: r.id, eventId: r.event_id, siteId: r.site_id, imageId: r.image_id });
 
-export interface NewFieldEvent {
-  siteId: number;
-  before: FieldState | null;
-  after: FieldState;
-  assignee: string | null;
-  dueDate: string | null;
-  plantsCounted: number | null;
-  species: string | null;
-  note: string | null;
-  userId: string | null;
-  username: string | null;
-  idempotencyKey: string | null;
-  at: string;
+export interface NewFieldEvent extends Omit<FieldEvent, 'id' | 'version' | 'photos'> {
   imageIds: number[];
 }
 

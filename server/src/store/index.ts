@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { migrate } from './db.js';
+import { listMigrations, migrate, migrationsDir } from './db.js';
 import type { StoreContext } from './context.js';
 import type { Dialect, Sql } from './sql/sql.js';
 import { SqliteSql } from './sql/sqlite.js';
@@ -55,6 +55,8 @@ export interface Store extends Repos {
   blobs: BlobStore;
   /** Runs fn in one transaction; every store call made while it runs belongs to it (nested calls become savepoints). */
   tx<T>(fn: () => Promise<T>): Promise<T>;
+  /** true when this open made the schema (an empty SQLite file or PostgreSQL schema): a first start */
+  created: boolean;
   /** The engine's own consistency check; "ok" when sound. */
   integrityCheck(): Promise<string>;
   close(): Promise<void>;
@@ -74,18 +76,6 @@ export interface OpenStoreOptions {
   maxConnections?: number;
 }
 
-/** True when this installation holds no data yet (a first start): no SQLite file, or no flights table in PostgreSQL. */
-export async function isFreshInstallation(opts: OpenStoreOptions): Promise<boolean> {
-  if (!opts.databaseUrl) return !fs.existsSync(path.join(opts.dataDir, DB_FILE));
-  const sql = await PostgresSql.open({ url: opts.databaseUrl, schema: opts.databaseSchema, maxConnections: 1 });
-  try {
-    const r = await sql.get<{ t: string | null }>(`SELECT to_regclass('flights')::text AS t`);
-    return !r?.t;
-  } finally {
-    await sql.close();
-  }
-}
-
 export async function openStore(opts: OpenStoreOptions): Promise<Store> {
   const dataDir = path.resolve(opts.dataDir);
   fs.mkdirSync(dataDir, { recursive: true });
@@ -93,8 +83,10 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
   const sql: Sql = opts.databaseUrl
     ? await PostgresSql.open({ url: opts.databaseUrl, schema: opts.databaseSchema, maxConnections: opts.maxConnections })
     : SqliteSql.open(path.join(dataDir, DB_FILE));
+  let created: boolean;
   try {
-    await migrate(sql);
+    const applied = await migrate(sql);
+    created = applied.length > 0 && applied[0].version === listMigrations(migrationsDir(sql.dialect))[0].version;
   } catch (err) {
     await sql.close();
     throw err;
@@ -104,6 +96,7 @@ export async function openStore(opts: OpenStoreOptions): Promise<Store> {
     ...repos,
     sql,
     dialect: sql.dialect,
+    created,
     dataDir,
     blobs,
     tx: (fn) => sql.tx(fn),

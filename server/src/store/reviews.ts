@@ -25,16 +25,7 @@ const toReview = (r: ReviewRow): Review => ({
   version: r.version,
 });
 
-export interface NewReview {
-  siteId: number;
-  userId: string | null;
-  username: string | null;
-  at: string;
-  before: SiteStatus;
-  after: SiteStatus;
-  note: string | null;
-  version: number;
-}
+export type NewReview = Omit<Review, 'id'>;
 
 const INSERT = `INSERT INTO reviews (site_id, user_id, username, at, before_status, after_status, note, version)
   VALUES (@siteId, @userId, @username, @at, @before, @after, @note, @version) RETURNING id`;

@@ -68,14 +68,5 @@ export interface Site {
   detectionCount: number;
 }
 
-export interface Review {
-  id: number;
-  siteId: number;
-  userId: string | null;
-  username: string | null;
-  at: string;
-  before: SiteStatus;
-  after: SiteStatus;
-  note: string | null;
-  version: number;
-}
+/** one decision in a site's history, as the API answers it */
+export type { ReviewEntry as Review } from '../domain/contract.js';

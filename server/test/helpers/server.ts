@@ -3,7 +3,7 @@
  * optional, with a real or fake frame processor). `spawnServer` runs `tsx server/src/main.ts` as a child process on
  * a free port and waits for /api/health: for end-to-end, crash (SIGKILL) and restart tests.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,7 +19,7 @@ import { WorkerPool, type FrameProcessor } from '../../src/jobs/worker.js';
 import { SseHub } from '../../src/http/sse.js';
 import { applyServerLimits } from '../../src/http/serverLimits.js';
 import type { Classifier } from '../../src/model/classifier.js';
-import { REPO_ROOT } from './shared.js';
+import { listeningPort, spawnMain } from '../../../scripts/lib/workerProcess.js';
 
 export const TEST_TOKEN = 'test-bootstrap-token-0123456789';
 
@@ -153,12 +153,6 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
   };
 }
 
-/** Children still running when the test process exits (e.g. after a test timeout) are killed, never left behind. */
-const liveChildren = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const c of liveChildren) c.kill('SIGKILL');
-});
-
 export interface SpawnedServer {
   url: string;
   port: number;
@@ -173,63 +167,26 @@ export interface SpawnedServer {
 }
 
 /**
- * Runs the real server (`node --import tsx server/src/main.ts`) on a free port. Defaults: a temp data dir, POPPY_DEMO=0, the test
- * bootstrap token; `env` overrides any of them. Resolves once /api/health answers 200.
+ * Runs the real server (`node --import tsx server/src/main.ts`, scripts/lib/workerProcess.ts) on a free port.
+ * Defaults: a temp data dir, POPPY_DEMO=0, the test bootstrap token; `env` overrides any of them. Resolves once
+ * /api/health answers 200.
  */
 export async function spawnServer(opts: { env?: Record<string, string>; dataDir?: string; timeoutMs?: number; backend?: TestBackend } = {}): Promise<SpawnedServer> {
   const dataDir = opts.dataDir ?? opts.env?.POPPY_DATA_DIR ?? tempDataDir('poppy-e2e-');
   const env: Record<string, string> = {
-    ...(process.env as Record<string, string>),
     ...opts.backend?.env,
     PORT: '0',
     HOST: '127.0.0.1',
     POPPY_DATA_DIR: dataDir,
-    POPPY_DEMO: '0',
     POPPY_BOOTSTRAP_TOKEN: TEST_TOKEN,
-    POPPY_LOG_LEVEL: 'info',
     ...opts.env,
   };
-  // node --import tsx, not the tsx CLI: the CLI forks a second process that a SIGKILL to the first would orphan
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, 'server', 'src', 'main.ts')], {
-    cwd: REPO_ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  liveChildren.add(child);
-  child.once('exit', () => liveChildren.delete(child));
-  let out = '';
-  child.stdout!.on('data', (b: Buffer) => (out += b.toString()));
-  child.stderr!.on('data', (b: Buffer) => (out += b.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-
-  const timeoutMs = opts.timeoutMs ?? 60_000;
-  const port = await new Promise<number>((resolve, reject) => {
-    const deadline = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`server did not log "listening" within ${timeoutMs} ms:\n${out.slice(-4000)}`));
-    }, timeoutMs);
-    const check = () => {
-      for (const line of out.split('\n')) {
-        if (!line.includes('"listening"')) continue;
-        try {
-          const rec = JSON.parse(line) as { msg?: string; port?: number };
-          if (rec.msg === 'listening' && rec.port) {
-            clearTimeout(deadline);
-            child.stdout!.off('data', check);
-            resolve(rec.port);
-            return;
-          }
-        } catch {
-          // not a JSON log line
-        }
-      }
-    };
-    child.stdout!.on('data', check);
-    void exited.then((code) => {
-      clearTimeout(deadline);
-      reject(new Error(`server exited (${code}) before listening:\n${out.slice(-4000)}`));
-    });
-  });
+  const proc = await spawnMain({ env, readyMsg: 'listening', timeoutMs: opts.timeoutMs ?? 60_000 });
+  const port = listeningPort(proc.output());
+  if (!port) {
+    await proc.kill('SIGKILL');
+    throw new Error(`the server logged "listening" without a port:\n${proc.output().slice(-4000)}`);
+  }
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 100; i++) {
     const ok = await fetch(`${url}/api/health`).then((r) => r.ok, () => false);
@@ -241,14 +198,10 @@ export async function spawnServer(opts: { env?: Record<string, string>; dataDir?
     port,
     token: env.POPPY_BOOTSTRAP_TOKEN,
     dataDir,
-    child,
-    output: () => out,
+    child: proc.child,
+    output: proc.output,
     fetch: authedFetch(url, env.POPPY_BOOTSTRAP_TOKEN),
-    async kill(signal: NodeJS.Signals = 'SIGTERM') {
-      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
-      child.kill(signal);
-      return exited;
-    },
+    kill: proc.kill,
   };
 }
 

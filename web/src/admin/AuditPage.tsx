@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { api } from '../api/client.js';
+import type { AuditRecord } from '../api/types.js';
 import { errorOf } from '../i18n/errors.js';
 import { DateInput } from '../i18n/DateInput.js';
 import { hasKey, t } from '../i18n/index.js';
@@ -7,20 +8,6 @@ import { useLang } from '../i18n/useLang.js';
 import { formatTime } from '../review/format.js';
 
 const ACTIONS = ['login', 'login_failed', 'logout', 'token_created', 'token_revoked', 'user_changed', 'user_created', 'upload', 'review', 'note', 'export', 'snap', 'retry', 'flight_created', 'flight_changed', 'field'];
-
-interface AuditRecord {
-  id: number;
-  at: string;
-  username: string | null;
-  action: string;
-  siteId: number | null;
-  flightId: number | null;
-  imageId: number | null;
-  before: unknown;
-  after: unknown;
-  details: unknown;
-  ip: string | null;
-}
 
 interface AuditFilters {
   action: string;

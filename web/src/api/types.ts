@@ -3,16 +3,20 @@
 import type { Flight, LabelScore, SiteProperties, SiteStatus } from '../../../server/src/domain/contract.js';
 
 export type {
+  AuditRecord,
   Flight,
   FlightCoverage,
   FrameCoverage,
   FrameSummary,
+  HeadFigures,
   LabelScore,
+  SeasonFigures,
   SiteCollection,
   SiteDetail as SiteDetailAnswer,
   SiteDetection,
   SiteFeature,
   SiteStatus,
+  Visibility,
 } from '../../../server/src/domain/contract.js';
 
 export type Id = number | string;

@@ -1,24 +1,9 @@
 import { useEffect, useState } from 'react';
 import { api } from '../api/client.js';
-import type { Flight } from '../api/types.js';
+import type { Flight, SeasonFigures } from '../api/types.js';
 import { t } from '../i18n/index.js';
 import { BarChart } from './BarChart.js';
 import './dashboard.css';
-
-interface Figures {
-  sitesFound: number;
-  sitesConfirmed: number;
-  sitesEradicated: number;
-  plantsEradicated: number;
-  areaFlownM2: number;
-}
-
-/** GET /api/stats/season (server/src/field/seasonFigures.ts). */
-export interface SeasonFigures {
-  totals: Figures;
-  byWeek: (Figures & { week: string; weekStart: string })[];
-  byFlight: (Figures & { flightId: number | null; flightName: string | null })[];
-}
 
 const COLORS = { found: '#5b7bd5', confirmed: '#c1121f', eradicated: '#2d6a4f', plants: '#2d6a4f', area: '#b45309' };
 const ha = (m2: number) => Math.round(m2 / 100) / 100;
@@ -52,7 +37,7 @@ export function DashboardPage({ flights }: { flights: Flight[] }) {
   const weeks = data?.byWeek ?? [];
   const byFlight = data?.byFlight ?? [];
   const flightName = (f: SeasonFigures['byFlight'][number]) => f.flightName ?? (f.flightId == null ? t('dash.phoneSnaps') : `#${f.flightId}`);
-  const sitesSeries = (rows: Figures[]) => [
+  const sitesSeries = (rows: SeasonFigures['totals'][]) => [
     { name: t('dash.sitesFound'), color: COLORS.found, values: rows.map((r) => r.sitesFound) },
     { name: t('dash.sitesConfirmed'), color: COLORS.confirmed, values: rows.map((r) => r.sitesConfirmed) },
     { name: t('dash.sitesEradicated'), color: COLORS.eradicated, values: rows.map((r) => r.sitesEradicated) },

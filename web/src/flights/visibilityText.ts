@@ -1,14 +1,7 @@
 import { t } from '../i18n/index.js';
+import type { Visibility } from '../api/types.js';
 
-export interface Visibility {
-  level: 'good' | 'marginal' | 'too_coarse' | 'unknown';
-  gsdCmPerPx: number | null;
-  flowerCm: number;
-  flowerPx: number | null;
-  modelGsdCmPerPx: number;
-  flyBelowM: number | null;
-  message: string;
-}
+export type { Visibility } from '../api/types.js';
 
 /** The server's visibility verdict worded in the reader's language from its numbers. */
 export function visibilityText(v: Visibility): string {

@@ -1,19 +1,13 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api } from '../api/client.js';
+import type { HeadFigures } from '../api/types.js';
 import { errorOf, errorText } from '../i18n/errors.js';
 import { hasKey, t } from '../i18n/index.js';
 import { useLang } from '../i18n/useLang.js';
 import { formatTime } from '../review/format.js';
 import './models.css';
 
-interface Figures {
-  positives: number;
-  negatives: number;
-  found: number;
-  falseSites: number;
-  recall: number | null;
-  precision: number | null;
-}
+type Figures = HeadFigures;
 type Comparison = { candidate: Figures; current: Figures; losesRecall: boolean };
 interface Report {
   currentVersion: string;
