@@ -21,6 +21,7 @@ import { bridgeJobEvents } from '../../server/src/jobs/pgEvents.js';
 import { ingestPath } from '../../server/src/jobs/ingest.js';
 import { createLogger } from '../../server/src/logger.js';
 import { openStore } from '../../server/src/store/index.js';
+import { maskPassword } from '../../server/src/store/sql/postgres.js';
 import { spawnWorker } from '../lib/workerProcess.js';
 
 const repo = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
@@ -173,7 +174,7 @@ function benchFiles(tmp: string): string[] {
 
 async function main(): Promise<void> {
   await admin((c) => c.query('SELECT 1')).catch((err: Error) => {
-    throw new Error(`PostgreSQL is needed at ${url.replace(/:[^:@/]*@/, ':***@')}: ${err.message}`);
+    throw new Error(`PostgreSQL is needed at ${maskPassword(url)}: ${err.message}`);
   });
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'poppy-scale-frames-'));
   try {

@@ -23,6 +23,9 @@ const types = {
   },
 } as pg.CustomTypesConfig;
 
+/** postgres://user:secret@host/db → postgres://user:***@host/db, for messages and logs. */
+export const maskPassword = (url: string): string => url.replace(/^(postgres(?:ql)?:\/\/[^:/@]*):[^@]*@/, '$1:***@');
+
 export interface PostgresOptions {
   url: string;
   /** a schema of its own (tests, several installations in one database); created when missing */
@@ -46,6 +49,8 @@ export class PostgresSql implements Sql {
       types,
       options: schema ? `-c search_path=${schema}` : undefined,
       application_name: 'poppywatch',
+      // an unreachable host fails the start (or a query) in seconds, not after the operating system's TCP timeout
+      connectionTimeoutMillis: 10_000,
     });
     // an idle client's connection dropping (server restart) must not take the process down; the next query reconnects
     this.pool.on('error', () => undefined);
@@ -53,21 +58,20 @@ export class PostgresSql implements Sql {
 
   /** Connects (creating the schema when one is named), so that a wrong URL fails at start with its reason. */
   static async open(options: PostgresOptions): Promise<PostgresSql> {
-    if (options.schema) {
-      const admin = new pg.Client({ connectionString: options.url });
-      await admin.connect();
-      try {
+    const sql = new PostgresSql(options);
+    try {
+      if (options.schema) {
         // IF NOT EXISTS is not safe against a second process creating it at the same moment: that one then wins
-        await admin.query(`CREATE SCHEMA IF NOT EXISTS ${options.schema}`).catch((err: { code?: string }) => {
+        await sql.run(`CREATE SCHEMA IF NOT EXISTS ${options.schema}`).catch((err: { code?: string }) => {
           if (err.code !== UNIQUE_VIOLATION && err.code !== DUPLICATE_SCHEMA) throw err;
         });
-      } finally {
-        await admin.end();
       }
+      await sql.get('SELECT 1 AS ok');
+      return sql;
+    } catch (err) {
+      await sql.close().catch(() => undefined);
+      throw new Error(`cannot use PostgreSQL at ${maskPassword(options.url)}: ${(err as Error).message}`);
     }
-    const sql = new PostgresSql(options);
-    await sql.get('SELECT 1 AS ok');
-    return sql;
   }
 
   async all<T>(query: string, params?: Params): Promise<T[]> {
