@@ -5,6 +5,10 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { placeDetections } from '../src/sites/placeDetections.js';
+import { startSession } from '../src/auth/sessions.js';
+import { secretDigest } from '../src/auth/secrets.js';
+import { issueApiToken } from '../src/auth/apiTokens.js';
+import { addUser, ConfusableUsernameError } from '../src/auth/accounts.js';
 import fs from 'node:fs';
 import { openStore } from '../src/store/index.js';
 import { tempDataDir } from './helpers/server.js';
@@ -114,6 +118,87 @@ describe(`store under concurrency (${process.env.POPPY_TEST_BACKEND ?? 'sqlite'}
     } finally {
       await backend.drop();
       fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('a password reset that commits while a login is between its check and its new session still ends that session', async () => {
+    const user = await store.users.create({ username: 'racer', passwordHash: 'old-hash', role: 'reviewer' });
+    let checked!: () => void;
+    const loginChecked = new Promise<void>((r) => (checked = r));
+    let letLoginFinish!: () => void;
+    const loginMayFinish = new Promise<void>((r) => (letLoginFinish = r));
+    // the login's transaction, as routes/auth.ts runs it: re-read the account, then start the session
+    const login = store.tx(async () => {
+      const now = await store.users.findForLoginLocked('racer');
+      checked();
+      await loginMayFinish;
+      if (now?.passwordHash !== 'old-hash') return null;
+      return startSession(store.sessions, user.id);
+    });
+    await loginChecked;
+    // the reset, as routes/users.ts runs it: new hash, then every session of the user ends
+    let resetDone = false;
+    const reset = store
+      .tx(async () => {
+        await store.users.setPasswordHash(user.id, 'new-hash');
+        await store.sessions.deleteForUser(user.id);
+      })
+      .then(() => (resetDone = true));
+    await pause(150);
+    const resetWaited = !resetDone; // it must wait for the login that read the old hash
+    letLoginFinish();
+    const session = await login;
+    await reset;
+    expect(resetWaited).toBe(true);
+    expect(session).not.toBeNull();
+    expect(await store.sessions.find(secretDigest(session!.sessionId))).toBeUndefined();
+  });
+
+  it('a token minted from a session that a reset is ending is revoked with the others', async () => {
+    const user = await store.users.create({ username: 'minter', passwordHash: 'old-hash', role: 'reviewer' });
+    const { sessionId } = await startSession(store.sessions, user.id);
+    let checked!: () => void;
+    const sessionChecked = new Promise<void>((r) => (checked = r));
+    let letMintFinish!: () => void;
+    const mintMayFinish = new Promise<void>((r) => (letMintFinish = r));
+    // POST /api/auth/tokens: the session is checked, then the token made, in one transaction
+    const mint = store.tx(async () => {
+      const session = await store.sessions.findLocked(secretDigest(sessionId));
+      checked();
+      await mintMayFinish;
+      return session ? issueApiToken(store.tokens, user.id, 'script') : null;
+    });
+    await sessionChecked;
+    let resetDone = false;
+    const reset = store
+      .tx(async () => {
+        await store.users.setPasswordHash(user.id, 'new-hash');
+        await store.sessions.deleteForUser(user.id);
+        await store.tokens.revokeAllForUser(user.id);
+      })
+      .then(() => (resetDone = true));
+    await pause(150);
+    const resetWaited = !resetDone;
+    letMintFinish();
+    const issued = await mint;
+    await reset;
+    expect(resetWaited).toBe(true);
+    expect(issued).not.toBeNull();
+    expect(await store.tokens.listForUser(user.id)).toEqual([expect.objectContaining({ id: issued!.id, revokedAt: expect.any(String) })]);
+  });
+
+  it('two look-alike user names added at the same moment: one is added, the other refused', async () => {
+    // open connections first (PostgreSQL), so both additions really run at once rather than one while the other connects
+    if (store.dialect === 'postgres') await Promise.all([1, 2, 3].map(() => store.sql.get('SELECT pg_sleep(0.05)')));
+    for (const n of [1, 2, 3, 4, 5]) {
+      // Latin "operator-N" and the same name with a Cyrillic "о" and "р"
+      const results = await Promise.allSettled(
+        [`operator-${n}`, `оperatоr-${n}`.replace('p', 'р')].map((username) => addUser(store.users, { username, passwordHash: 'h', role: 'operator' })),
+      );
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      const refused = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+      expect(refused.reason).toBeInstanceOf(ConfusableUsernameError);
+      expect((await store.users.list()).filter((u) => u.username.endsWith(`-${n}`))).toHaveLength(1);
     }
   });
 

@@ -46,16 +46,20 @@ export class ConfusableUsernameError extends Error {
   }
 }
 
-/** Throws ConfusableUsernameError when the name looks like an existing user's. */
-export async function assertDistinctUsername(users: Pick<UsersRepo, 'list'>, username: string): Promise<void> {
+/** Throws ConfusableUsernameError when the name looks like one of the existing users'. */
+export function assertDistinctUsername(existing: Pick<UserRow, 'username'>[], username: string): void {
   const skeleton = usernameSkeleton(username);
-  const clash = (await users.list()).find((u) => usernameSkeleton(u.username) === skeleton && u.username.toLowerCase() !== username.toLowerCase());
+  const clash = existing.find((u) => usernameSkeleton(u.username) === skeleton && u.username.toLowerCase() !== username.toLowerCase());
   if (clash) throw new ConfusableUsernameError(username, clash.username);
 }
 
-export async function createUser(users: Pick<UsersRepo, 'create' | 'list'>, input: { username: string; password: string; role: Role }): Promise<UserRow> {
+/** Adds a user whose name does not look like an existing one (checked and inserted under one lock). */
+export async function addUser(users: Pick<UsersRepo, 'createUnless'>, input: { username: string; passwordHash: string; role: Role }): Promise<UserRow> {
+  return users.createUnless((existing) => assertDistinctUsername(existing, input.username), input);
+}
+
+export async function createUser(users: Pick<UsersRepo, 'createUnless'>, input: { username: string; password: string; role: Role }): Promise<UserRow> {
   const parsed = NewUserSchema.parse(input);
   const passwordHash = await hashPassword(parsed.password);
-  await assertDistinctUsername(users, parsed.username);
-  return users.create({ username: parsed.username, role: parsed.role, passwordHash });
+  return addUser(users, { username: parsed.username, role: parsed.role, passwordHash });
 }

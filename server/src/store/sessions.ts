@@ -29,6 +29,18 @@ export function createSessionsRepo({ sql }: StoreContext) {
       const r = await sql.get<{ user_id: number; username: string; role: Role; csrf_token: string; expires_at: number }>(LOOKUP, [idHash, now]);
       return r && { userId: r.user_id, username: r.username, role: r.role, csrfToken: r.csrf_token, expiresAt: r.expires_at };
     },
+    /**
+     * The same, with the session row share-locked until the transaction ends (PostgreSQL): a reset or a disable, which
+     * ends the user's sessions and then revokes their tokens, waits for a token being minted from this session and
+     * so revokes it too. Only the session row: the reset locks the user row first, locking it here could deadlock.
+     */
+    async findLocked(idHash: string, now = Date.now()): Promise<SessionUser | undefined> {
+      const r = await sql.get<{ user_id: number; username: string; role: Role; csrf_token: string; expires_at: number }>(
+        LOOKUP + (sql.dialect === 'postgres' ? ' FOR SHARE OF s' : ''),
+        [idHash, now],
+      );
+      return r && { userId: r.user_id, username: r.username, role: r.role, csrfToken: r.csrf_token, expiresAt: r.expires_at };
+    },
     async delete(idHash: string): Promise<void> {
       await sql.run('DELETE FROM sessions WHERE id_hash = ?', [idHash]);
     },

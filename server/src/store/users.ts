@@ -45,17 +45,41 @@ const BY_ID = 'SELECT * FROM users WHERE id = ?';
 // ON CONFLICT without a target: the username's unique index may be on lower(username) (PostgreSQL), and a failed
 // INSERT would abort a surrounding PostgreSQL transaction, so a taken name returns no row instead of an error.
 const INSERT = 'INSERT INTO users (username, password_hash, role) VALUES (?, ?, ?) ON CONFLICT DO NOTHING RETURNING *';
+// any constant: adding users one at a time across processes (PostgreSQL), so a check over all names holds until the insert
+const USER_NAMES_LOCK = 7_303_2027;
 
 export function createUsersRepo({ sql }: StoreContext) {
+  const list = async (): Promise<UserRow[]> => (await sql.all<Raw>('SELECT * FROM users ORDER BY lower(username)')).map((r) => publicUser(toUser(r)));
+  const create = async (input: { username: string; passwordHash: string; role: Role }): Promise<UserRow> => {
+    const r = await sql.get<Raw>(INSERT, [input.username, input.passwordHash, input.role]);
+    if (!r) throw new DuplicateUsernameError(input.username);
+    return publicUser(toUser(r));
+  };
   return {
-    async create(input: { username: string; passwordHash: string; role: Role }): Promise<UserRow> {
-      const r = await sql.get<Raw>(INSERT, [input.username, input.passwordHash, input.role]);
-      if (!r) throw new DuplicateUsernameError(input.username);
-      return publicUser(toUser(r));
+    create,
+    /**
+     * Adds the user unless `refuse` throws on the users already there. Check and insert hold one lock (PostgreSQL;
+     * SQLite writes one transaction at a time), so two look-alike names added at once cannot both pass the check.
+     */
+    async createUnless(refuse: (existing: UserRow[]) => void, input: { username: string; passwordHash: string; role: Role }): Promise<UserRow> {
+      return sql.tx(async () => {
+        if (sql.dialect === 'postgres') await sql.get('SELECT pg_advisory_xact_lock(?)', [USER_NAMES_LOCK]);
+        refuse(await list());
+        return create(input);
+      });
     },
     /** includes the password hash: for login only */
     async findForLogin(username: string): Promise<UserWithHash | undefined> {
       const r = await sql.get<Raw>(BY_NAME, [username]);
+      return r ? toUser(r) : undefined;
+    },
+    /**
+     * The same, with the row share-locked until the transaction ends (PostgreSQL): a password reset or a disable
+     * (which update the row, then end its sessions) waits for a login that checked the old state, so the session
+     * that login makes is ended too. SQLite runs one write transaction at a time, which gives the same order.
+     */
+    async findForLoginLocked(username: string): Promise<UserWithHash | undefined> {
+      const r = await sql.get<Raw>(BY_NAME + (sql.dialect === 'postgres' ? ' FOR SHARE' : ''), [username]);
       return r ? toUser(r) : undefined;
     },
     async findByName(username: string): Promise<UserRow | undefined> {
@@ -66,9 +90,7 @@ export function createUsersRepo({ sql }: StoreContext) {
       const r = await sql.get<Raw>(BY_ID, [id]);
       return r ? publicUser(toUser(r)) : undefined;
     },
-    async list(): Promise<UserRow[]> {
-      return (await sql.all<Raw>('SELECT * FROM users ORDER BY lower(username)')).map((r) => publicUser(toUser(r)));
-    },
+    list,
     async setPasswordHash(id: number, passwordHash: string): Promise<void> {
       await sql.run('UPDATE users SET password_hash = ? WHERE id = ?', [passwordHash, id]);
     },

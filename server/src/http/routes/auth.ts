@@ -9,6 +9,7 @@ import { dummyPasswordHash, verifyPassword } from '../../auth/passwords.js';
 import { normaliseUsername } from '../../auth/usernames.js';
 import type { Config } from '../../config.js';
 import { endSession, startSession } from '../../auth/sessions.js';
+import { secretDigest } from '../../auth/secrets.js';
 import type { AuditRepo } from '../../store/audit.js';
 import type { SessionsRepo } from '../../store/sessions.js';
 import type { TokensRepo } from '../../store/tokens.js';
@@ -77,7 +78,7 @@ export function authRouter({ store, loginLimits, config, hashGate }: AuthRouterD
     // only if the account still has the hash that was verified, in the same transaction that checks it.
     const session = await store.tx(
       async () => {
-        const now = await store.users.findForLogin(body.username);
+        const now = await store.users.findForLoginLocked(body.username);
         if (!now || now.disabled || now.passwordHash !== user.passwordHash) return null;
         return startSession(store.sessions, user.id);
       },
@@ -115,7 +116,14 @@ export function authRouter({ store, loginLimits, config, hashGate }: AuthRouterD
     if (req.authVia !== 'session') {
       return void res.status(403).json({ error: 'session_required', message: 'API tokens can only be made from a logged-in browser session, not with a token.' });
     }
-    const { id, token, expiresAt } = await issueApiToken(store.tokens, user.id, body.name, tokenTtlDays);
+    // minted only while the session still exists, in one transaction with that check: a reset or disable that ends
+    // the session meanwhile also revokes this token (store/sessions.ts findLocked)
+    const sessionId = readCookie(req, SESSION_COOKIE) ?? '';
+    const issued = await store.tx(async () =>
+      (await store.sessions.findLocked(secretDigest(sessionId))) ? issueApiToken(store.tokens, user.id, body.name, tokenTtlDays) : null,
+    );
+    if (!issued) return void res.status(401).json({ error: 'session_expired', message: 'The session has ended; please log in again.' });
+    const { id, token, expiresAt } = issued;
     await store.audit.append({ action: 'token_created', user, details: { tokenId: id, name: body.name, expiresAt }, ip: req.ip });
     res.set('Cache-Control', 'no-store');
     res.status(201).json({ id, name: body.name, token, expiresAt });

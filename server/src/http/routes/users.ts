@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { z } from 'zod';
-import { assertDistinctUsername, ConfusableUsernameError, NewUserSchema, PasswordSchema } from '../../auth/accounts.js';
+import { addUser, ConfusableUsernameError, NewUserSchema, PasswordSchema } from '../../auth/accounts.js';
 import { passwordProblem } from '../../auth/passwordPolicy.js';
 import { ROLES } from '../../auth/roles.js';
 import { requireRole } from '../../auth/middleware.js';
@@ -30,13 +30,7 @@ export function usersRouter({ store }: { store: { users: UsersRepo; sessions: Se
     const body = parse(NewUserSchema, req.body ?? {}, 'user');
     try {
       const passwordHash = await hashPassword(body.password);
-      // the look-alike check and the insert in one write transaction: two admins cannot add confusable names at once
-      const user = await store.tx(
-        async () => {
-          await assertDistinctUsername(store.users, body.username);
-          return store.users.create({ username: body.username, role: body.role, passwordHash });
-        },
-      );
+      const user = await addUser(store.users, { username: body.username, role: body.role, passwordHash });
       await store.audit.append({ action: 'user_created', user: req.user, details: { userId: user.id, username: user.username, role: user.role }, ip: req.ip });
       res.status(201).json({ id: user.id, username: user.username, role: user.role });
     } catch (err) {
