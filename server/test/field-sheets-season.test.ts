@@ -217,3 +217,30 @@ describe('site marker on the frame', () => {
     }
   });
 });
+
+describe('plot outline on the task sheet frame', () => {
+  it('projects the ground outline back onto the frame, in upright preview pixels, for every EXIF orientation', async () => {
+    const { outlineOnFrame, uprightPoint } = await import('../src/field/taskSheet.js');
+    const { pixelToLatLon } = await import('../src/pipeline/groundPosition.js');
+    const camera = { width: 4000, height: 3000, position: { lat: 25.04, lon: 102.7 }, gsdCmPerPx: 2, heightAboveGroundM: 60, pitchDeg: -90, yawDeg: 37, precise: true };
+    const corners = [[1200, 900], [1800, 950], [1750, 1500], [1150, 1400]];
+    const ring = [...corners, corners[0]].map(([x, y]) => {
+      const p = pixelToLatLon(camera as never, x, y)!;
+      return [p.lon, p.lat];
+    });
+    const outline = { type: 'Polygon' as const, coordinates: [ring] };
+    for (const orientation of [1, 3, 6, 8]) {
+      const image = { width: 4000, height: 3000, orientation, camera } as never;
+      const points = outlineOnFrame(image, outline, 0.25)!.split(' ').map((p) => p.split(',').map(Number));
+      expect(points).toHaveLength(5);
+      corners.forEach(([x, y], i) => {
+        const up = uprightPoint(x, y, 4000, 3000, orientation);
+        expect(points[i][0]).toBeCloseTo(up.x * 0.25, 0);
+        expect(points[i][1]).toBeCloseTo(up.y * 0.25, 0);
+      });
+    }
+    // a frame placed only roughly (not nadir, no scale) gets no outline rather than a wrong one
+    expect(outlineOnFrame({ width: 4000, height: 3000, orientation: 1, camera: { ...camera, precise: false } } as never, outline, 0.25)).toBeNull();
+    expect(outlineOnFrame({ width: 4000, height: 3000, orientation: 1, camera } as never, null, 0.25)).toBeNull();
+  });
+});

@@ -3,7 +3,9 @@ import PDFDocument from 'pdfkit';
 import sharp from 'sharp';
 import { derivedImage, detectionCrop, DERIVED_SIZES } from '../images/derived.js';
 import type { Store } from '../store/index.js';
-import type { Detection, ImageRecord, Site } from '../store/types.js';
+import type { CameraResult } from '../pipeline/camera.js';
+import { latLonToPixel } from '../pipeline/groundPosition.js';
+import type { Detection, GeoJsonPolygon, ImageRecord, Site } from '../store/types.js';
 import { CASE_BANDS, caseBand } from './caseBands.js';
 import { decimal, distanceBearing, dms, toGcj02, type LatLon } from './geo.js';
 import { siteEstimates } from './views.js';
@@ -47,8 +49,26 @@ export function uprightPoint(x: number, y: number, w: number, h: number, o: numb
   }
 }
 
-/** The frame's preview (flight's own imagery) with the site ringed: error radius when the scale is known. */
-async function markedFrame(store: Store, image: ImageRecord, det: Detection, errorRadiusM: number): Promise<Buffer | null> {
+/** The plot outline (ground polygon) in upright preview pixels; null when the frame cannot be projected. */
+export function outlineOnFrame(image: ImageRecord, outline: GeoJsonPolygon | null, scale: number): string | null {
+  const camera = image.camera as CameraResult | null;
+  const ring = outline?.coordinates[0];
+  if (!camera?.precise || !ring || ring.length < 3) return null;
+  const points: string[] = [];
+  for (const [lon, lat] of ring) {
+    const px = latLonToPixel(camera, { lat, lon });
+    if (!px) return null;
+    const up = uprightPoint(px.x, px.y, image.width!, image.height!, image.orientation ?? 1);
+    points.push(`${(up.x * scale).toFixed(1)},${(up.y * scale).toFixed(1)}`);
+  }
+  return points.join(' ');
+}
+
+/**
+ * The frame's preview (flight's own imagery) with the site ringed (error radius when the scale is known) and, for a
+ * plot, its measured outline drawn on it, so the team sees the plot's shape and extent on the ground.
+ */
+async function markedFrame(store: Store, image: ImageRecord, det: Detection, site: Site): Promise<Buffer | null> {
   if (!image.width || !image.height) return null;
   const file = await derivedImage(store.blobs.derived, store.blobs.originals, image.sha256, 'preview');
   const meta = await sharp(file).metadata();
@@ -56,10 +76,12 @@ async function markedFrame(store: Store, image: ImageRecord, det: Detection, err
   const scale = (meta.width ?? DERIVED_SIZES.preview) / p.w;
   const gsd = (image.camera as { gsdCmPerPx?: number } | null)?.gsdCmPerPx;
   const boxR = (Math.max(det.box.w, det.box.h) / 2) * scale;
-  const r = Math.max(14, boxR + 6, gsd ? ((errorRadiusM * 100) / gsd) * scale : 0);
+  const r = Math.max(14, boxR + 6, gsd ? ((site.errorRadiusM * 100) / gsd) * scale : 0);
   const cx = p.x * scale;
   const cy = p.y * scale;
+  const outline = outlineOnFrame(image, site.outline, scale);
   const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${meta.width}" height="${meta.height}">
+    ${outline ? `<polygon points="${outline}" fill="none" stroke="#ffffff" stroke-width="5"/><polygon points="${outline}" fill="none" stroke="#ffd400" stroke-width="2.5" stroke-dasharray="8 5"/>` : ''}
     <circle cx="${cx}" cy="${cy}" r="${r}" fill="none" stroke="#ffffff" stroke-width="7"/>
     <circle cx="${cx}" cy="${cy}" r="${r}" fill="none" stroke="#e0115f" stroke-width="4"/>
     <path d="M${cx - r - 18} ${cy}H${cx - r + 6}M${cx + r - 6} ${cy}H${cx + r + 18}M${cx} ${cy - r - 18}V${cy - r + 6}M${cx} ${cy + r - 6}V${cy + r + 18}" stroke="#e0115f" stroke-width="4"/>
@@ -83,9 +105,9 @@ async function gatherSheet(store: Store, site: Site): Promise<Sheet> {
     if (image) {
       crop = await fs.promises.readFile(await detectionCrop(store.blobs.derived, store.blobs.originals, image.sha256, best.id, best.box)).catch(() => null);
       if (site.source === 'drone') {
-        map = await markedFrame(store, image, best, site.errorRadiusM).catch(() => null);
+        map = await markedFrame(store, image, best, site).catch(() => null);
         const yaw = (image.camera as { yawDeg?: number } | null)?.yawDeg;
-        mapCaption = `Frame ${image.name}${image.takenAt ? `, ${image.takenAt.slice(0, 16).replace('T', ' ')}` : ''}${yaw != null ? ` · top of image faces ${Math.round(((yaw % 360) + 360) % 360)}° 图像上方朝向` : ''}`;
+        mapCaption = `Frame ${image.name}${image.takenAt ? `, ${image.takenAt.slice(0, 16).replace('T', ' ')}` : ''}${yaw != null ? ` · top of image faces ${Math.round(((yaw % 360) + 360) % 360)}° 图像上方朝向` : ''}${site.outline ? ' · dashed yellow: plot outline 黄色虚线：地块轮廓' : ''}`;
       }
     }
   }

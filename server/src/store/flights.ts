@@ -2,7 +2,7 @@ import { nowIso } from './db.js';
 import type { StoreContext } from './context.js';
 import type { Flight, FlightStatus } from './types.js';
 
-interface FlightRow {
+interface FlightRow extends Counts {
   id: number;
   name: string;
   created_at: string;
@@ -11,6 +11,8 @@ interface FlightRow {
   ground_elevation_m: number | null;
   sensor_width_mm: number | null;
   is_demo: number;
+  sites: number;
+  detections: number;
 }
 
 interface Counts {
@@ -41,13 +43,20 @@ export function flightStatus(c: Counts): FlightStatus {
 
 const INSERT = `INSERT INTO flights (name, created_at, created_by, altitude_agl_m, ground_elevation_m, sensor_width_mm, is_demo)
   VALUES (@name, @createdAt, @createdBy, @altitudeAglM, @groundElevationM, @sensorWidthMm, @isDemo) RETURNING id`;
+// each flight with its frame, site and detection counts, in one query (the list polls it)
+const WITH_COUNTS = `SELECT f.*, COALESCE(c.total, 0) AS total, COALESCE(c.done, 0) AS done, COALESCE(c.failed, 0) AS failed,
+    COALESCE(c.queued, 0) AS queued, COALESCE(c.processing, 0) AS processing,
+    (SELECT COUNT(*) FROM sites s WHERE s.flight_id = f.id) AS sites,
+    (SELECT COUNT(*) FROM detections d WHERE d.flight_id = f.id) AS detections
+  FROM flights f LEFT JOIN (SELECT flight_id, COUNT(*) AS total,
+      SUM(CASE WHEN status = 'done' THEN 1 ELSE 0 END) AS done,
+      SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END) AS failed,
+      SUM(CASE WHEN status = 'queued' THEN 1 ELSE 0 END) AS queued,
+      SUM(CASE WHEN status = 'processing' THEN 1 ELSE 0 END) AS processing
+    FROM images WHERE flight_id IN (SELECT id FROM flights WHERE @all = 1 OR id = @id) GROUP BY flight_id) c ON c.flight_id = f.id
+  WHERE @all = 1 OR f.id = @id
+  ORDER BY f.id DESC`;
 const BY_ID = 'SELECT * FROM flights WHERE id = ?';
-const COUNTS = `SELECT COUNT(*) AS total,
-    COALESCE(SUM(CASE WHEN status = 'done' THEN 1 ELSE 0 END), 0) AS done,
-    COALESCE(SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END), 0) AS failed,
-    COALESCE(SUM(CASE WHEN status = 'queued' THEN 1 ELSE 0 END), 0) AS queued,
-    COALESCE(SUM(CASE WHEN status = 'processing' THEN 1 ELSE 0 END), 0) AS processing
-  FROM images WHERE flight_id = ?`;
 // recent frame times, over all flights: the worker pool is shared
 const RECENT_DURATIONS = `SELECT AVG(duration_ms) AS avg FROM (SELECT duration_ms FROM jobs
   WHERE status = 'done' AND duration_ms IS NOT NULL ORDER BY id DESC LIMIT 20) AS recent`;
@@ -60,33 +69,45 @@ type Overrides = { altitudeAglM: number | null; groundElevationM: number | null;
 export function createFlightsRepo({ sql }: StoreContext) {
   const countOf = async (q: string, params: unknown[]): Promise<number> => (await sql.get<{ n: number }>(q, params))!.n;
 
-  async function toFlight(row: FlightRow): Promise<Flight> {
-    const c = (await sql.get<Counts>(COUNTS, [row.id]))!;
-    const pending = c.queued + c.processing;
-    let etaS: number | null = null;
+  /** Shared by every flight of one answer: how many frames run now and how long recent frames took. */
+  async function queuePace(): Promise<{ workers: number; frameS: number }> {
     // frames being processed right now (any process, any machine) tell how many workers share the queue
-    const busy = pending > 0 ? await countOf(`SELECT COUNT(*) AS n FROM jobs WHERE status = 'running' AND lease_until >= ?`, [Date.now()]) : 0;
-    const workers = Math.max(localWorkers, busy);
-    if (pending > 0 && workers > 0) {
-      const avgMs = (await sql.get<{ avg: number | null }>(RECENT_DURATIONS))!.avg;
-      const ahead = (await countOf(QUEUE_AHEAD, [row.id])) || pending;
-      etaS = Math.max(1, Math.round((ahead * (avgMs ? avgMs / 1000 : DEFAULT_FRAME_S)) / Math.max(1, workers)));
+    const busy = await countOf(`SELECT COUNT(*) AS n FROM jobs WHERE status = 'running' AND lease_until >= ?`, [Date.now()]);
+    const avgMs = (await sql.get<{ avg: number | null }>(RECENT_DURATIONS))!.avg;
+    return { workers: Math.max(localWorkers, busy), frameS: avgMs ? avgMs / 1000 : DEFAULT_FRAME_S };
+  }
+
+  async function withCounts(id: number | null): Promise<Flight[]> {
+    const rows = await sql.all<FlightRow>(WITH_COUNTS, { all: id === null ? 1 : 0, id: id ?? 0 });
+    let pace: { workers: number; frameS: number } | undefined;
+    const out: Flight[] = [];
+    for (const row of rows) {
+      const pending = row.queued + row.processing;
+      let etaS: number | null = null;
+      if (pending > 0) {
+        pace ??= await queuePace();
+        if (pace.workers > 0) {
+          const ahead = (await countOf(QUEUE_AHEAD, [row.id])) || pending;
+          etaS = Math.max(1, Math.round((ahead * pace.frameS) / pace.workers));
+        }
+      }
+      out.push({
+        id: row.id,
+        name: row.name,
+        status: flightStatus(row),
+        createdAt: row.created_at,
+        createdBy: row.created_by,
+        altitudeAglM: row.altitude_agl_m,
+        groundElevationM: row.ground_elevation_m,
+        sensorWidthMm: row.sensor_width_mm,
+        isDemo: row.is_demo === 1,
+        images: { total: row.total, processed: row.done, failed: row.failed, pending },
+        sites: row.sites,
+        detections: row.detections,
+        etaS,
+      });
     }
-    return {
-      id: row.id,
-      name: row.name,
-      status: flightStatus(c),
-      createdAt: row.created_at,
-      createdBy: row.created_by,
-      altitudeAglM: row.altitude_agl_m,
-      groundElevationM: row.ground_elevation_m,
-      sensorWidthMm: row.sensor_width_mm,
-      isDemo: row.is_demo === 1,
-      images: { total: c.total, processed: c.done, failed: c.failed, pending },
-      sites: await countOf('SELECT COUNT(*) AS n FROM sites WHERE flight_id = ?', [row.id]),
-      detections: await countOf('SELECT COUNT(*) AS n FROM detections WHERE flight_id = ?', [row.id]),
-      etaS,
-    };
+    return out;
   }
 
   // this process's frame slots: 0 until a worker pool starts here (an API-only process counts the busy leases instead)
@@ -109,8 +130,7 @@ export function createFlightsRepo({ sql }: StoreContext) {
       return (await this.get(id))!;
     },
     async get(id: number): Promise<Flight | null> {
-      const row = await sql.get<FlightRow>(BY_ID, [id]);
-      return row ? toFlight(row) : null;
+      return (await withCounts(id))[0] ?? null;
     },
     /** Changes what the operator told about the flight's camera; the caller reprocesses its frames. */
     async setOverrides(id: number, o: Overrides): Promise<void> {
@@ -128,11 +148,9 @@ export function createFlightsRepo({ sql }: StoreContext) {
         ? { altitudeAglM: row.altitude_agl_m, groundElevationM: row.ground_elevation_m, sensorWidthMm: row.sensor_width_mm }
         : null;
     },
+    /** newest first, with counts: one query, plus the queue position of flights that have frames waiting */
     async list(): Promise<Flight[]> {
-      const rows = await sql.all<FlightRow>('SELECT * FROM flights ORDER BY id DESC');
-      const out: Flight[] = [];
-      for (const r of rows) out.push(await toFlight(r));
-      return out;
+      return withCounts(null);
     },
     async count(): Promise<number> {
       return countOf('SELECT COUNT(*) AS n FROM flights', []);
