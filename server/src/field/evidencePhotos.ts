@@ -1,19 +1,26 @@
 import fs from 'node:fs';
-import { HttpError } from '../http/errors.js';
-import type { StreamedFile } from '../http/upload.js';
 import { checkImageSize } from '../images/pixelLimit.js';
 import { ACCEPTED_PHOTO_TYPES, MIME, sniffPhotoType } from '../images/sniff.js';
 import { cleanFileName } from '../jobs/ingest.js';
 import { readPhotoExif } from '../snap/location.js';
-import { HEIC_MESSAGE } from '../snap/submitSnap.js';
+import { HEIC_MESSAGE, PhotoRejected } from '../images/photoRejected.js';
 import type { Store } from '../store/index.js';
 import type { StoredPhoto } from './recordFieldChange.js';
 
-export type ReceivedPhoto = Express.Multer.File & StreamedFile;
+/** A photo as the upload storage hands it over: streamed to a temp file, hashed, its first bytes kept for sniffing. */
+export interface ReceivedPhoto {
+  originalname: string;
+  path: string | null;
+  size: number;
+  sha256: string;
+  head: Buffer;
+  /** set when the upload went over the size limit (the rest was not stored) */
+  refused?: { code: string; reason: string };
+}
 
 /**
  * Checks evidence photos exactly as snaps are checked (type by content, HEIC advice, size and pixel limits) and
- * keeps them under originals/<sha256>. Any bad photo refuses the whole request with the snap error codes; the
+ * keeps them under originals/<sha256>. Any bad photo refuses the whole request with the snap error codes (PhotoRejected); the
  * temp files are always removed.
  */
 export async function takeEvidencePhotos(files: ReceivedPhoto[], store: Store, limitBytes: number): Promise<StoredPhoto[]> {
@@ -22,17 +29,17 @@ export async function takeEvidencePhotos(files: ReceivedPhoto[], store: Store, l
     for (const f of files) {
       const name = cleanFileName(f.originalname);
       if (f.refused || !f.path) {
-        throw new HttpError(413, 'photo_too_large', `Photo "${name}" is larger than the limit of ${Math.round(limitBytes / 1024 / 1024)} MB per photo.`);
+        throw new PhotoRejected('photo_too_large', `Photo "${name}" is larger than the limit of ${Math.round(limitBytes / 1024 / 1024)} MB per photo.`);
       }
-      if (f.size === 0) throw new HttpError(400, 'photo_missing', `Photo "${name}" is empty (0 bytes).`);
+      if (f.size === 0) throw new PhotoRejected('photo_missing', `Photo "${name}" is empty (0 bytes).`);
       const type = sniffPhotoType(f.head);
-      if (type === 'heic' || type === 'avif') throw new HttpError(415, 'heic_not_supported', HEIC_MESSAGE);
+      if (type === 'heic' || type === 'avif') throw new PhotoRejected('heic_not_supported', HEIC_MESSAGE);
       if (!ACCEPTED_PHOTO_TYPES.includes(type)) {
-        throw new HttpError(415, 'unsupported_photo_type', `Photo "${name}" is not a JPEG, PNG or WebP photo (judged by its content, not its name).`);
+        throw new PhotoRejected('unsupported_photo_type', `Photo "${name}" is not a JPEG, PNG or WebP photo (judged by its content, not its name).`);
       }
       const meta = await checkImageSize(f.path, 'photo');
-      if (!meta.ok && meta.code === 'image_too_large') throw new HttpError(413, 'photo_too_large', `Photo "${name}": ${meta.reason}`);
-      if (!meta.ok) throw new HttpError(400, 'unreadable_photo', `Photo "${name}": ${meta.reason}`);
+      if (!meta.ok && meta.code === 'image_too_large') throw new PhotoRejected('photo_too_large', `Photo "${name}": ${meta.reason}`);
+      if (!meta.ok) throw new PhotoRejected('unreadable_photo', `Photo "${name}": ${meta.reason}`);
       // where and when the photo says it was taken: evidence next to the officer's record (never required)
       const exif = await readPhotoExif(await fs.promises.readFile(f.path));
       checked.push({
@@ -55,7 +62,7 @@ export async function takeEvidencePhotos(files: ReceivedPhoto[], store: Store, l
     }
     return kept;
   } finally {
-    await Promise.all(files.filter((f) => f.path).map((f) => fs.promises.rm(f.path, { force: true })));
+    await Promise.all(files.map(async (f) => (f.path ? fs.promises.rm(f.path, { force: true }) : undefined)));
   }
 }
 

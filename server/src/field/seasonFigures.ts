@@ -1,4 +1,4 @@
-import { csvSafe } from '../http/exportFormats.js';
+import { csvSafe } from '../util/csvSafe.js';
 import type { Store } from '../store/index.js';
 import { unionAreaM2 } from './areaFlown.js';
 import type { FlightFigures, SeasonCounts, SeasonFigures, SeasonFilters, WeekFigures } from '../domain/contract.js';

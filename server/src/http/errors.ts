@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import multer from 'multer';
 import { ZodError } from 'zod';
+import { PhotoRejected } from '../images/photoRejected.js';
 import { redactUrl, type Logger } from '../logger.js';
 
 /** An error that becomes `{error: code, message, ...extra}` with its status. */
@@ -34,6 +35,16 @@ const MULTER_STATUS: Record<string, [number, string]> = {
   MISSING_FIELD_NAME: [400, 'missing_field_name'],
 };
 
+const PHOTO_REJECTION_STATUS: Record<PhotoRejected['code'], number> = {
+  photo_missing: 400,
+  unsupported_photo_type: 415,
+  heic_not_supported: 415,
+  photo_too_large: 413,
+  unreadable_photo: 400,
+  location_required: 400,
+  idempotency_key_reused: 409,
+};
+
 /** Answers /api paths no router took. */
 export const apiNotFound: RequestHandler = (req, res) => {
   res.status(404).json({ error: 'not_found', message: `No API endpoint ${req.method} ${req.path}.` });
@@ -47,6 +58,9 @@ export function errorHandler({ logger, maxFiles }: { logger: Logger; maxFiles?: 
     if (err instanceof HttpError) {
       status = err.status;
       body = { error: err.code, message: err.message, ...err.extra };
+    } else if (err instanceof PhotoRejected) {
+      status = PHOTO_REJECTION_STATUS[err.code];
+      body = { error: err.code, message: err.message };
     } else if (err instanceof ZodError) {
       status = 400;
       body = { error: 'invalid_request', message: zodMessage(err) };

@@ -1,6 +1,7 @@
 import { siteProperties } from './geojson.js';
 import { stringify } from 'csv-stringify/sync';
 import type { Site } from '../store/types.js';
+import { csvSafe } from '../util/csvSafe.js';
 import { describeSite, siteName, type ExportLang } from './exportText.js';
 
 export interface ExportRow extends Site {
@@ -19,12 +20,6 @@ export function xmlEscape(s: string): string {
     // characters XML 1.0 cannot carry at all
     // eslint-disable-next-line no-control-regex
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '');
-}
-
-/** Spreadsheets run cells that start with these as formulas; a leading apostrophe keeps them text. */
-export function csvSafe(v: string | null): string {
-  if (v == null) return '';
-  return /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
 }
 
 const round = (x: number, digits: number) => Number(x.toFixed(digits));

@@ -9,28 +9,7 @@ import type { SnapAnswer } from '../domain/contract.js';
 import { chooseLocation, readPhotoExif, type SentPosition, type SnapLocation } from './location.js';
 import { decideVerdict } from './verdict.js';
 import { modelVersionOf } from '../domain/modelVersion.js';
-
-/** A snap the server refuses, with a machine code and a sentence for the officer. */
-export class SnapRejected extends Error {
-  constructor(
-    readonly code:
-      | 'photo_missing'
-      | 'unsupported_photo_type'
-      | 'heic_not_supported'
-      | 'photo_too_large'
-      | 'unreadable_photo'
-      | 'location_required'
-      | 'idempotency_key_reused',
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-export const HEIC_MESSAGE =
-  'HEIC/HEIF photos cannot be read here. Send a JPEG instead: on an iPhone choose Settings → Camera → Formats → ' +
-  '"Most Compatible" (photos are then taken as JPEG), or share the photo as JPEG (in the share sheet tap "Options" and ' +
-  'pick "Most Compatible"). PNG and WebP are accepted too.';
+import { HEIC_MESSAGE, PhotoRejected } from '../images/photoRejected.js';
 
 /** Where a site from a snap is assumed to lie when the phone did not state its accuracy. */
 const DEFAULT_ACCURACY_M: Record<SnapLocation['source'], number> = { exif: 10, device: 25, manual: 50 };
@@ -80,7 +59,7 @@ function checkSameReplay(o: SnapOutcome, input: SnapInput): SnapOutcome {
 }
 
 const reusedKey = () =>
-  new SnapRejected(
+  new PhotoRejected(
     'idempotency_key_reused',
     'This idempotency key was already used for a different photo; generate a new key for every new snap.',
   );
@@ -90,12 +69,12 @@ async function runSnap(deps: SnapDeps, input: SnapInput): Promise<SnapOutcome> {
   const { store, classifier } = deps;
   const manifest = classifier.manifest;
   const { photo } = input;
-  if (!photo || photo.length === 0) throw new SnapRejected('photo_missing', 'The photo is empty (0 bytes).');
+  if (!photo || photo.length === 0) throw new PhotoRejected('photo_missing', 'The photo is empty (0 bytes).');
 
   const type = sniffPhotoType(photo);
-  if (type === 'heic' || type === 'avif') throw new SnapRejected('heic_not_supported', HEIC_MESSAGE);
+  if (type === 'heic' || type === 'avif') throw new PhotoRejected('heic_not_supported', HEIC_MESSAGE);
   if (!ACCEPTED_PHOTO_TYPES.includes(type)) {
-    throw new SnapRejected(
+    throw new PhotoRejected(
       'unsupported_photo_type',
       'The file is not a JPEG, PNG or WebP photo (judged by its content, not its name). Send the photo as JPEG.',
     );
@@ -113,12 +92,12 @@ async function runSnap(deps: SnapDeps, input: SnapInput): Promise<SnapOutcome> {
 
   // Header only: a decompression bomb is answered with a clear 413 before any pixel is decoded.
   const [meta, exif] = await Promise.all([checkImageSize(photo, 'photo'), readPhotoExif(photo)]);
-  if (!meta.ok && meta.code === 'image_too_large') throw new SnapRejected('photo_too_large', meta.reason);
-  if (!meta.ok) throw new SnapRejected('unreadable_photo', `The ${type.toUpperCase()} photo cannot be read; it may be truncated or damaged.`);
+  if (!meta.ok && meta.code === 'image_too_large') throw new PhotoRejected('photo_too_large', meta.reason);
+  if (!meta.ok) throw new PhotoRejected('unreadable_photo', `The ${type.toUpperCase()} photo cannot be read; it may be truncated or damaged.`);
 
   const location = chooseLocation(exif, input.position);
   if (!location) {
-    throw new SnapRejected(
+    throw new PhotoRejected(
       'location_required',
       'The photo has no GPS position in its EXIF data; send lat and lon (from the phone) or place a pin on the map.',
     );
@@ -135,7 +114,7 @@ async function runSnap(deps: SnapDeps, input: SnapInput): Promise<SnapOutcome> {
   } catch (err) {
     await saving.catch(() => undefined);
     if (!(await store.images.isShaReferenced(digest))) await store.blobs.removeOriginal(digest);
-    throw new SnapRejected('unreadable_photo', `The photo cannot be decoded: ${(err as Error).message}`);
+    throw new PhotoRejected('unreadable_photo', `The photo cannot be decoded: ${(err as Error).message}`);
   }
   const tDecode = performance.now();
   const [scores] = await classifier.classifyPixels([pixels], { topK: manifest.labels.length, threshold: manifest.thresholds.closeup });

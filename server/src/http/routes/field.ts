@@ -5,12 +5,12 @@ import multer from 'multer';
 import { z } from 'zod';
 import type { AppDeps } from '../../appDeps.js';
 import { requireRole } from '../../auth/middleware.js';
-import { dropUnreferenced, takeEvidencePhotos, type ReceivedPhoto } from '../../field/evidencePhotos.js';
+import { dropUnreferenced, takeEvidencePhotos } from '../../field/evidencePhotos.js';
 import { recordFieldChange } from '../../field/recordFieldChange.js';
 import { fieldDetail, taskSummary } from '../../field/views.js';
 import { FIELD_STATES, type FieldState } from '../../store/field.js';
 import { HttpError, notFound } from '../errors.js';
-import { hashingDiskStorage } from '../upload.js';
+import { hashingDiskStorage, type StreamedFile } from '../upload.js';
 import { findOr404, parse, parseId } from '../validate.js';
 
 export const MAX_FIELD_PHOTOS = 8;
@@ -85,7 +85,7 @@ export function fieldRouter({ store, config }: AppDeps): Router {
   };
 
   router.post('/sites/:id/field', requireRole('reviewer', 'officer'), receivePhotos, async (req, res) => {
-    const files = (req.files ?? []) as ReceivedPhoto[];
+    const files = (req.files ?? []) as (Express.Multer.File & StreamedFile)[];
     try {
       const siteId = parseId(req.params.id, 'Site');
       const body = parse(FieldBody, req.body ?? {}, 'field record');

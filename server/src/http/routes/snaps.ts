@@ -6,20 +6,11 @@ import { requireRole } from '../../auth/middleware.js';
 import type { Classifier } from '../../model/classifier.js';
 import { isUsablePosition } from '../../domain/position.js';
 import type { SentPosition } from '../../snap/location.js';
-import { SnapRejected, submitSnap } from '../../snap/submitSnap.js';
+import { submitSnap } from '../../snap/submitSnap.js';
 import { HttpError } from '../errors.js';
 import { cleanMultiline, DECIMAL } from '../text.js';
 import { parse } from '../validate.js';
 
-const REJECTION_STATUS: Record<SnapRejected['code'], number> = {
-  photo_missing: 400,
-  unsupported_photo_type: 415,
-  heic_not_supported: 415,
-  photo_too_large: 413,
-  unreadable_photo: 400,
-  location_required: 400,
-  idempotency_key_reused: 409,
-};
 
 export const MAX_NOTE_CHARS = 2000;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
@@ -124,29 +115,24 @@ export function snapsRouter(deps: AppDeps): Router {
         : null;
     const note = cleanNote(fields.note);
     const user = req.user!;
-    try {
-      const outcome = await submitSnap(
-        { store: deps.store, classifier: getClassifier() },
-        {
-          photo: req.file.buffer,
-          fileName: req.file.originalname,
-          position,
-          note,
-          idempotencyKey: headerKey || fields.idempotencyKey || null,
-          user: { id: user.id, username: user.username },
-        },
-      );
-      if (outcome.timings) {
-        const arrived = res.locals.snapArrivedAt as number;
-        const stages = { receive: receivedAt - arrived, ...outcome.timings, request: performance.now() - arrived };
-        res.setHeader('Server-Timing', Object.entries(stages).map(([k, v]) => `${k};dur=${v.toFixed(1)}`).join(', '));
-      }
-      if (outcome.replayed) res.setHeader('Idempotent-Replayed', 'true');
-      res.status(outcome.replayed ? 200 : 201).json(outcome.answer);
-    } catch (err) {
-      if (err instanceof SnapRejected) throw new HttpError(REJECTION_STATUS[err.code], err.code, err.message);
-      throw err;
+    const outcome = await submitSnap(
+      { store: deps.store, classifier: getClassifier() },
+      {
+        photo: req.file.buffer,
+        fileName: req.file.originalname,
+        position,
+        note,
+        idempotencyKey: headerKey || fields.idempotencyKey || null,
+        user: { id: user.id, username: user.username },
+      },
+    );
+    if (outcome.timings) {
+      const arrived = res.locals.snapArrivedAt as number;
+      const stages = { receive: receivedAt - arrived, ...outcome.timings, request: performance.now() - arrived };
+      res.setHeader('Server-Timing', Object.entries(stages).map(([k, v]) => `${k};dur=${v.toFixed(1)}`).join(', '));
     }
+    if (outcome.replayed) res.setHeader('Idempotent-Replayed', 'true');
+    res.status(outcome.replayed ? 200 : 201).json(outcome.answer);
   });
 
   return router;
