@@ -321,6 +321,7 @@ describe.runIf(chromiumAvailable() && DIST_BUILT)('field review in chromium', ()
       'Download CSV', 'Change password', 'Workflow', 'Refused', 'Not a JPEG', 'Something went wrong', 'Flights on the map',
       'Original at full resolution', 'Whole frame', 'Close', 'Seen from', 'All flights', 'What this flight could see',
       'Ground resolution', 'frames', 'Queue', 'Note', 'Frame', 'Sign in', 'User name', 'Action', 'Upload frames', 'precisely',
+      'Zoom in', 'Zoom out',
     ];
     const englishOn = async (page: import('playwright-core').Page) => {
       // interface text only: cells marked data-raw show stored records (an audit entry's JSON) as they are
@@ -329,7 +330,11 @@ describe.runIf(chromiumAvailable() && DIST_BUILT)('field review in chromium', ()
         copy.querySelectorAll('[data-raw]').forEach((e) => e.remove());
         document.body.appendChild(copy);
         copy.style.position = 'absolute';
-        const t = copy.innerText;
+        // tooltips and spoken labels too (Leaflet's own +/− buttons, icon buttons)
+        const attrs = [...copy.querySelectorAll('[title], [aria-label], [placeholder]')]
+          .map((e) => ['title', 'aria-label', 'placeholder'].map((a) => e.getAttribute(a) ?? '').join('\n'))
+          .join('\n');
+        const t = `${copy.innerText}\n${attrs}`;
         copy.remove();
         return t;
       });

@@ -10,6 +10,7 @@ import { toMapLonLat } from './gcj02.js';
 import { FrameOverlayLayer, type FrameOverlaySpec } from './frameOverlays.js';
 import { parseLatLon } from './parseLatLon.js';
 import { setPlainPrefix } from './attribution.js';
+import { setZoomTitles } from './zoomTitles.js';
 import { scoreOpacity, statusColor } from './colors.js';
 
 interface ClusterProps {
@@ -50,7 +51,7 @@ function clusterColor(p: ClusterProps): string {
 }
 
 export function SiteMap({ sites, selected, onSelect, overlays, showFootprints, showTrack, basemap, fitKey, dataKey, imagery = [], attributionPrefix = 'PoppyWatch', outlines = [] }: Props) {
-  useLang();
+  const lang = useLang();
   const holder = useRef<HTMLDivElement>(null);
   const mapRef = useRef<L.Map | null>(null);
   const markers = useRef<L.LayerGroup | null>(null);
@@ -90,6 +91,10 @@ export function SiteMap({ sites, selected, onSelect, overlays, showFootprints, s
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
+
+  useEffect(() => {
+    if (mapRef.current) setZoomTitles(mapRef.current);
+  }, [lang]);
 
   // Basemap tiles; a tile error with no successful tile means the basemap is unavailable (offline, wrong URL).
   useEffect(() => {

@@ -110,8 +110,8 @@ export function ZoomViewer({ detection, outline, onClose }: Props) {
         <span className="muted small">{loaded ? t('review.zoom.native', { w: W, h: H }) : t('review.zoom.loading')}</span>
         <span className="spacer" />
         <span className="muted small">{t('review.zoom.keys')}</span>
-        <button type="button" onClick={() => zoomAt(1.5)} aria-label={t('review.zoom.in')}>+</button>
-        <button type="button" onClick={() => zoomAt(1 / 1.5)} aria-label={t('review.zoom.out')}>−</button>
+        <button type="button" onClick={() => zoomAt(1.5)} aria-label={t('common.zoomIn')}>+</button>
+        <button type="button" onClick={() => zoomAt(1 / 1.5)} aria-label={t('common.zoomOut')}>−</button>
         <button type="button" onClick={fit}>{t('review.zoom.fit')}</button>
         <button type="button" onClick={onClose}>
           <kbd>Esc</kbd> {t('common.close')}

@@ -7,6 +7,8 @@ import { basemapLayer, watchTiles } from '../map/basemapLayer.js';
 import { fromMapLonLat, toMapLonLat } from '../map/gcj02.js';
 import { t } from '../i18n/index.js';
 import { setPlainPrefix } from '../map/attribution.js';
+import { setZoomTitles } from '../map/zoomTitles.js';
+import { useLang } from '../i18n/useLang.js';
 
 interface Props {
   /** WGS-84 start point */
@@ -23,6 +25,7 @@ interface Props {
  * all (plain background, as offline) and says so; a configured basemap is used when it loads.
  */
 export function PinMap({ start, startZoom, onMove, goTo }: Props) {
+  const lang = useLang();
   const box = useRef<HTMLDivElement>(null);
   const map = useRef<L.Map | null>(null);
   const basemap = useRef<BasemapSettings>({ url: '', gcj02: false, attribution: '' });
@@ -76,6 +79,10 @@ export function PinMap({ start, startZoom, onMove, goTo }: Props) {
     // The map is created once; later start values are ignored on purpose (goTo recentres).
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
+
+  useEffect(() => {
+    if (map.current) setZoomTitles(map.current);
+  }, [lang]);
 
   useEffect(() => {
     if (!goTo || !map.current) return;

@@ -14,6 +14,8 @@ export const commonStrings: Record<string, Entry> = {
   'common.loading': { en: 'Loading…', zh: '加载中…' },
   'common.retry': { en: 'Retry', zh: '重试' },
   'common.close': { en: 'Close', zh: '关闭' },
+  'common.zoomIn': { en: 'Zoom in', zh: '放大' },
+  'common.zoomOut': { en: 'Zoom out', zh: '缩小' },
   'common.save': { en: 'Save', zh: '保存' },
   'common.cancel': { en: 'Cancel', zh: '取消' },
   'common.signedInAs': { en: 'Signed in as {name} ({role})', zh: '当前用户：{name}（{role}）' },

@@ -82,8 +82,6 @@ export const reviewStrings: Record<string, Entry> = {
   'review.zoom.native': { en: 'original {w} × {h} px', zh: '原图 {w} × {h} 像素' },
   'review.zoom.loading': { en: 'loading the original…', zh: '正在加载原图…' },
   'review.zoom.keys': { en: 'wheel or +/− zoom · drag to pan · 0 whole frame · 1 native size', zh: '滚轮或 +/− 缩放 · 拖动平移 · 0 整幅 · 1 原始大小' },
-  'review.zoom.in': { en: 'Zoom in', zh: '放大' },
-  'review.zoom.out': { en: 'Zoom out', zh: '缩小' },
   'review.zoom.fit': { en: 'Whole frame', zh: '整幅' },
   'review.map.search': { en: 'Go to a position (lat, lon)', zh: '定位到坐标（纬度, 经度）' },
   'review.map.searchPlaceholder': { en: 'lat, lon — e.g. 25.0412, 102.7123', zh: '纬度, 经度 — 例如 25.0412, 102.7123' },
