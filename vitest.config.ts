@@ -18,6 +18,7 @@ const POSTGRES_TESTS = [
   'test/jobs-*.test.ts',
   'test/learning-data.test.ts',
   'test/learning-scale.test.ts',
+  'test/learning-versions.test.ts',
   'test/models-api.test.ts',
   'test/security-hostile.test.ts',
   'test/security-hygiene.test.ts',

@@ -13,7 +13,7 @@ import { gateFlights } from './gateSplit.js';
 import { figuresOf, type Figures } from './headScore.js';
 import { loadSyntheticEval } from './syntheticCells.js';
 import { gatherTrainingData } from './trainingData.js';
-import { activeVersion, headOf, LearningError, writeVersionFile } from './versionFiles.js';
+import { activeVersion, headOf, LearningError, versionFileExists, writeVersionFile } from './versionFiles.js';
 
 export interface RetrainProgress {
   phase: 'gathering' | 'fitting' | 'reporting' | 'saving';
@@ -44,6 +44,9 @@ export interface RetrainOptions {
   lambda?: number;
   onProgress?: (p: RetrainProgress) => void;
 }
+
+// any constant: new version numbers are taken one at a time across processes
+const NEW_VERSION_LOCK = 7_303_2028;
 
 const yieldToEventLoop = () => new Promise<void>((r) => setImmediate(r));
 
@@ -83,8 +86,7 @@ export async function retrainAerialHead(o: RetrainOptions): Promise<ModelVersion
       await yieldToEventLoop();
     },
   });
-  const version = await store.modelVersions.nextLocalVersion(manifest.version);
-  const head: AerialHead = { version, weights: [fit.weights, shipped.weights[1], shipped.weights[2]], bias: [fit.bias, shipped.bias[1], shipped.bias[2]] };
+  const fitted: Pick<AerialHead, 'weights' | 'bias'> = { weights: [fit.weights, shipped.weights[1], shipped.weights[2]], bias: [fit.bias, shipped.bias[1], shipped.bias[2]] };
 
   progress({ phase: 'reporting', fraction: 0.85, message: 'scoring the gate set and the synthetic evaluation' });
   await yieldToEventLoop();
@@ -92,12 +94,12 @@ export async function retrainAerialHead(o: RetrainOptions): Promise<ModelVersion
   const current = await headOf(store, manifest, currentVersion);
   const gateFlightIds = [...gate].sort((a, b) => a - b);
   const gateReport: VersionReport['gate'] = gateSites.length
-    ? { flights: gateFlightIds, sites: gateSites.length, ...compare(head, current, gateSites, manifest) }
+    ? { flights: gateFlightIds, sites: gateSites.length, ...compare(fitted, current, gateSites, manifest) }
     : { flights: [], sites: 0, code: 'one_flight', reason: `all ${data.sites.length} labelled sites come from one flight: no flight could be held back` };
   const synthetic = loadSyntheticEval(manifest);
   const syntheticReport: VersionReport['synthetic'] = synthetic.available
     ? {
-        ...compare(head, current, synthetic.groups, manifest),
+        ...compare(fitted, current, synthetic.groups, manifest),
         plots: synthetic.index.groups.filter((g) => g.kind === 'poppy' && g.eval).length,
         lookAlikes: synthetic.index.groups.filter((g) => g.kind === 'decoy').length,
         backgrounds: synthetic.index.groups.filter((g) => g.kind === 'background').length,
@@ -106,7 +108,7 @@ export async function retrainAerialHead(o: RetrainOptions): Promise<ModelVersion
   const losesRecall = ('losesRecall' in gateReport && gateReport.losesRecall) || ('losesRecall' in syntheticReport && syntheticReport.losesRecall);
   const report: VersionReport = { currentVersion, thresholds: { minScore: manifest.thresholds.minScore }, gate: gateReport, synthetic: syntheticReport, losesRecall };
 
-  progress({ phase: 'saving', fraction: 0.95, message: `writing ${version}` });
+  progress({ phase: 'saving', fraction: 0.95, message: 'writing the new version' });
   const createdAt = nowIso();
   const reviewers = [...new Set(data.sites.map((s) => s.decidedBy).filter((x): x is string => !!x))].sort();
   const decided = data.sites.map((s) => s.decidedAt).filter((x): x is string => !!x).sort();
@@ -138,19 +140,27 @@ export async function retrainAerialHead(o: RetrainOptions): Promise<ModelVersion
   };
   const createdBy = o.actor?.username ?? null;
   const base = { name: manifest.name, version: manifest.version, sha256: manifest.sha256 };
-  const written = writeVersionFile(store, { kind: 'aerial', version, base, parentVersion: currentVersion, createdAt, createdBy, head, thresholds: manifest.thresholds, summary, report, provenance });
-  const rec = await store.modelVersions.add({
-    version,
-    baseVersion: manifest.version,
-    baseSha256: manifest.sha256,
-    parentVersion: currentVersion,
-    file: written.file,
-    fileSha256: written.sha256,
-    createdAt,
-    createdBy,
-    summary,
-    report,
-    losesRecall,
+  // The number, its file and its row together, one retraining at a time (several API processes on PostgreSQL share
+  // the numbers and the blob directory); a file without a row, left by a crash, keeps its number and is skipped.
+  const { rec, version } = await store.tx(async () => {
+    if (store.dialect === 'postgres') await store.sql.get('SELECT pg_advisory_xact_lock(?)', [NEW_VERSION_LOCK]);
+    const version = await store.modelVersions.nextLocalVersion(manifest.version, (v) => versionFileExists(store, v));
+    const head: AerialHead = { version, ...fitted };
+    const written = writeVersionFile(store, { kind: 'aerial', version, base, parentVersion: currentVersion, createdAt, createdBy, head, thresholds: manifest.thresholds, summary, report, provenance });
+    const rec = await store.modelVersions.add({
+      version,
+      baseVersion: manifest.version,
+      baseSha256: manifest.sha256,
+      parentVersion: currentVersion,
+      file: written.file,
+      fileSha256: written.sha256,
+      createdAt,
+      createdBy,
+      summary,
+      report,
+      losesRecall,
+    });
+    return { rec, version };
   });
   await store.audit.append({ action: 'model_retrained', user: o.actor?.id != null ? { id: o.actor.id, username: o.actor.username } : null, username: o.actor?.username, details: { version, parentVersion: currentVersion, summary, losesRecall } });
   return rec;

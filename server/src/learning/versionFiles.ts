@@ -38,10 +38,16 @@ export interface VersionFile {
 export const versionsDir = (store: Pick<Store, 'blobs'>) => store.blobs.models;
 
 /** Writes a version's file (refusing to replace one) and answers its name and sha256. */
+const versionFileName = (version: string) => `${version}.json`;
+
+export function versionFileExists(store: Pick<Store, 'blobs'>, version: string): boolean {
+  return fs.existsSync(path.join(versionsDir(store), versionFileName(version)));
+}
+
 export function writeVersionFile(store: Pick<Store, 'blobs'>, v: VersionFile): { file: string; sha256: string } {
   const dir = versionsDir(store);
   fs.mkdirSync(dir, { recursive: true });
-  const file = `${v.version}.json`;
+  const file = versionFileName(v.version);
   const text = `${JSON.stringify(v, null, 1)}\n`;
   fs.writeFileSync(path.join(dir, file), text, { flag: 'wx' });
   return { file, sha256: sha256(text) };

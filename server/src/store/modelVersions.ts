@@ -102,12 +102,17 @@ export function createModelVersionsRepo({ sql }: StoreContext) {
     async list(): Promise<ModelVersionRecord[]> {
       return (await sql.all<VersionRow>("SELECT * FROM model_versions WHERE kind = 'aerial' ORDER BY created_at, version")).map(toVersion);
     },
-    /** The next free `<base>+local.N`. */
-    async nextLocalVersion(baseVersion: string): Promise<string> {
+    /**
+     * The next free `<base>+local.N`: above every recorded one, and past any that `taken` names (a version file left
+     * by a retraining that stopped before its row was written).
+     */
+    async nextLocalVersion(baseVersion: string, taken: (version: string) => boolean = () => false): Promise<string> {
       const prefix = `${baseVersion}+local.`;
       const rows = await sql.all<{ version: string }>("SELECT version FROM model_versions WHERE kind = 'aerial' AND base_version = ?", [baseVersion]);
-      const taken = rows.map((r) => (r.version.startsWith(prefix) ? Number(r.version.slice(prefix.length)) : 0)).filter(Number.isFinite);
-      return `${prefix}${Math.max(0, ...taken) + 1}`;
+      const numbers = rows.map((r) => (r.version.startsWith(prefix) ? Number(r.version.slice(prefix.length)) : 0)).filter(Number.isFinite);
+      let n = Math.max(0, ...numbers) + 1;
+      while (taken(`${prefix}${n}`)) n++;
+      return `${prefix}${n}`;
     },
     async recordPromotion(p: Omit<ModelPromotion, 'id'>): Promise<ModelPromotion> {
       const { id } = (await sql.get<{ id: number }>(PROMOTE, { ...p, rescored: JSON.stringify(p.rescored) }))!;
