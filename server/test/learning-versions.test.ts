@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { promoteVersion } from '../src/learning/promote.js';
 import { retrainAerialHead } from '../src/learning/retrain.js';
 import { headOf, versionsDir } from '../src/learning/versionFiles.js';
 import { loadAerialManifest, type AerialManifest } from '../src/model/aerialManifest.js';
@@ -41,5 +42,17 @@ describe('new model versions', () => {
     expect(rec.version).toBe(`${TOY_VERSION}+local.4`);
     expect(fs.readFileSync(orphan, 'utf8')).toBe('{"left":"by a crash"}\n');
     expect((await headOf(store, manifest, rec.version)).version).toBe(rec.version);
+  });
+
+  it('two promotions at once: each records the version it really replaced, so the history stays a chain', async () => {
+    const versions = (await store.modelVersions.list()).map((v) => v.version);
+    expect(versions.length).toBeGreaterThanOrEqual(2);
+    const [x, y] = versions;
+    await Promise.all([x, y].map((v) => promoteVersion(store, manifest, v, null)));
+    const [last, first] = await store.modelVersions.promotions(2);
+    expect(first.previousVersion).toBe(TOY_VERSION);
+    expect(last.previousVersion).toBe(first.version);
+    expect(new Set([first.version, last.version])).toEqual(new Set([x, y]));
+    expect(await store.modelVersions.activeVersion()).toBe(last.version);
   });
 });

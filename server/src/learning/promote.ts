@@ -12,6 +12,7 @@ import { bestPresence } from './headScore.js';
 import { madeByBase } from './trainingData.js';
 import { activeVersion, headOf, LearningError } from './versionFiles.js';
 import { modelVersionOf } from '../domain/modelVersion.js';
+import { advisoryLock } from '../store/sql/advisoryLock.js';
 
 export interface Rescored {
   /** pending drone sites given a new score */
@@ -65,6 +66,8 @@ export interface PromoteResult {
 export async function promoteVersion(store: Store, manifest: AerialManifest, version: string, actor: { id: number | null; username: string } | null, ip?: string | null): Promise<PromoteResult> {
   const head = await headOf(store, manifest, version);
   return store.tx(async () => {
+    // one promotion at a time across processes: each records the version it really replaced
+    await advisoryLock(store.sql, 'modelPromotion');
     const previous = await activeVersion(store, manifest);
     if (previous === version) throw new LearningError(409, 'model_version_active', `Model version ${version} is already the active one.`);
     const rescored = await rescorePendingSites(store, manifest, head, modelVersionOf({ name: manifest.name, version }));

@@ -14,6 +14,7 @@ import { figuresOf, type Figures } from './headScore.js';
 import { loadSyntheticEval } from './syntheticCells.js';
 import { gatherTrainingData } from './trainingData.js';
 import { activeVersion, headOf, LearningError, versionFileExists, writeVersionFile } from './versionFiles.js';
+import { advisoryLock } from '../store/sql/advisoryLock.js';
 
 export interface RetrainProgress {
   phase: 'gathering' | 'fitting' | 'reporting' | 'saving';
@@ -44,9 +45,6 @@ export interface RetrainOptions {
   lambda?: number;
   onProgress?: (p: RetrainProgress) => void;
 }
-
-// any constant: new version numbers are taken one at a time across processes
-const NEW_VERSION_LOCK = 7_303_2028;
 
 const yieldToEventLoop = () => new Promise<void>((r) => setImmediate(r));
 
@@ -143,7 +141,7 @@ export async function retrainAerialHead(o: RetrainOptions): Promise<ModelVersion
   // The number, its file and its row together, one retraining at a time (several API processes on PostgreSQL share
   // the numbers and the blob directory); a file without a row, left by a crash, keeps its number and is skipped.
   const { rec, version } = await store.tx(async () => {
-    if (store.dialect === 'postgres') await store.sql.get('SELECT pg_advisory_xact_lock(?)', [NEW_VERSION_LOCK]);
+    await advisoryLock(store.sql, 'newModelVersion');
     const version = await store.modelVersions.nextLocalVersion(manifest.version, (v) => versionFileExists(store, v));
     const head: AerialHead = { version, ...fitted };
     const written = writeVersionFile(store, { kind: 'aerial', version, base, parentVersion: currentVersion, createdAt, createdBy, head, thresholds: manifest.thresholds, summary, report, provenance });

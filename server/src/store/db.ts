@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Dialect, Sql } from './sql/sql.js';
+import { advisoryLock } from './sql/advisoryLock.js';
 
 /** migrations/<dialect>/NNN_name.sql: the same numbers in both folders, each file written for its engine. */
 export const MIGRATIONS_ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
@@ -28,15 +29,12 @@ export function listMigrations(dir: string): { version: number; file: string }[]
   });
 }
 
-// any constant: several processes starting at once against one PostgreSQL migrate one after the other
-const MIGRATION_LOCK = 7_303_2026;
-
 /** Applies the dialect's migrations in order, each once and in its own transaction. */
 export async function migrate(sql: Sql, dir = migrationsDir(sql.dialect)): Promise<AppliedMigration[]> {
   // every step under the lock: even CREATE TABLE IF NOT EXISTS fails when two PostgreSQL sessions run it at once
   const locked = async (fn: () => Promise<void>) =>
     sql.tx(async () => {
-      if (sql.dialect === 'postgres') await sql.get('SELECT pg_advisory_xact_lock(?)', [MIGRATION_LOCK]);
+      await advisoryLock(sql, 'migrations');
       await fn();
     });
   await locked(() =>

@@ -1,5 +1,6 @@
 import type { StoreContext } from './context.js';
 import type { Role } from '../domain/roles.js';
+import { advisoryLock } from './sql/advisoryLock.js';
 
 export interface UserRow {
   id: number;
@@ -45,9 +46,6 @@ const BY_ID = 'SELECT * FROM users WHERE id = ?';
 // ON CONFLICT without a target: the username's unique index may be on lower(username) (PostgreSQL), and a failed
 // INSERT would abort a surrounding PostgreSQL transaction, so a taken name returns no row instead of an error.
 const INSERT = 'INSERT INTO users (username, password_hash, role) VALUES (?, ?, ?) ON CONFLICT DO NOTHING RETURNING *';
-// any constant: adding users one at a time across processes (PostgreSQL), so a check over all names holds until the insert
-const USER_NAMES_LOCK = 7_303_2027;
-
 export function createUsersRepo({ sql }: StoreContext) {
   const list = async (): Promise<UserRow[]> => (await sql.all<Raw>('SELECT * FROM users ORDER BY lower(username)')).map((r) => publicUser(toUser(r)));
   const create = async (input: { username: string; passwordHash: string; role: Role }): Promise<UserRow> => {
@@ -63,7 +61,7 @@ export function createUsersRepo({ sql }: StoreContext) {
      */
     async createUnless(refuse: (existing: UserRow[]) => void, input: { username: string; passwordHash: string; role: Role }): Promise<UserRow> {
       return sql.tx(async () => {
-        if (sql.dialect === 'postgres') await sql.get('SELECT pg_advisory_xact_lock(?)', [USER_NAMES_LOCK]);
+        await advisoryLock(sql, 'userNames');
         refuse(await list());
         return create(input);
       });
