@@ -15,18 +15,10 @@ import { readPhotoExif } from '../src/snap/location.js';
 import { sha256, sha256OfFile } from '../src/util/sha256.js';
 import { WeightedCentre } from '../src/util/weightedCentre.js';
 import { makeTestJpeg } from './helpers/server.js';
+import { ftypBox } from './helpers/hostileFiles.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pw-one-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
-
-const ftyp = (major: string, ...compat: string[]) => {
-  const b = Buffer.alloc(16 + 4 * compat.length + 8);
-  b.writeUInt32BE(16 + 4 * compat.length, 0);
-  b.write('ftyp', 4, 'latin1');
-  b.write(major, 8, 'latin1');
-  compat.forEach((c, i) => b.write(c, 16 + 4 * i, 'latin1'));
-  return b;
-};
 
 describe('one file sniffer', () => {
   it('frames and photos agree on every type; frames also take TIFF, photos do not', async () => {
@@ -47,7 +39,7 @@ describe('one file sniffer', () => {
   });
 
   it('frames get the HEIF brands snaps know (hevm, hevs, a compatible brand behind isom), with the JPEG advice', () => {
-    for (const heif of [ftyp('hevm', 'mif1'), ftyp('hevs'), ftyp('isom', 'heic'), ftyp('mif1', 'avis')]) {
+    for (const heif of [ftypBox('hevm', 'mif1'), ftypBox('hevs'), ftypBox('isom', 'heic'), ftypBox('mif1', 'avis')]) {
       expect(heif.length).toBeLessThanOrEqual(SNIFF_BYTES);
       expect(['heic', 'avif']).toContain(sniffPhotoType(heif));
       const frame = sniffImage(heif);

@@ -4,6 +4,7 @@ import { chooseLocation, readPhotoExif } from '../src/snap/location.js';
 import { isUsablePosition } from '../src/domain/position.js';
 import { sniffPhotoType } from '../src/images/sniff.js';
 import { decideVerdict } from '../src/snap/verdict.js';
+import { ftypBox } from './helpers/hostileFiles.js';
 
 const manifest = {
   thresholds: { closeup: 0.6, closeupUncertainLow: 0.3, droneTile: 0.5 },
@@ -95,18 +96,10 @@ describe('sniffPhotoType', () => {
   });
 
   it('recognises HEIC and AVIF by their ftyp brands', () => {
-    const ftyp = (major: string, ...compat: string[]) => {
-      const b = Buffer.alloc(16 + 4 * compat.length + 8);
-      b.writeUInt32BE(16 + 4 * compat.length, 0);
-      b.write('ftyp', 4, 'latin1');
-      b.write(major, 8, 'latin1');
-      compat.forEach((c, i) => b.write(c, 16 + 4 * i, 'latin1'));
-      return b;
-    };
-    expect(sniffPhotoType(ftyp('heic', 'mif1', 'heic'))).toBe('heic');
-    expect(sniffPhotoType(ftyp('mif1', 'heic'))).toBe('heic');
-    expect(sniffPhotoType(ftyp('avif', 'mif1'))).toBe('avif');
-    expect(sniffPhotoType(ftyp('isom', 'mp41'))).toBe('unknown');
+    expect(sniffPhotoType(ftypBox('heic', 'mif1', 'heic'))).toBe('heic');
+    expect(sniffPhotoType(ftypBox('mif1', 'heic'))).toBe('heic');
+    expect(sniffPhotoType(ftypBox('avif', 'mif1'))).toBe('avif');
+    expect(sniffPhotoType(ftypBox('isom', 'mp41'))).toBe('unknown');
   });
 });
 

@@ -16,6 +16,21 @@ import { openTestStore, testBackend, type TestStore } from './helpers/testStore.
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** A promise and what settles it: holds a transaction at a chosen point. */
+function latch(): { opened: Promise<void>; open: () => void } {
+  let open!: () => void;
+  const opened = new Promise<void>((r) => (open = r));
+  return { opened, open };
+}
+
+/** Starts `fn` in a transaction and says, 150 ms later, whether it is still waiting (for a lock held elsewhere). */
+async function startAndSeeIfItWaits(store: TestStore, fn: () => Promise<void>): Promise<{ waited: boolean; done: Promise<void> }> {
+  let finished = false;
+  const done = store.tx(fn).then(() => void (finished = true));
+  await pause(150);
+  return { waited: !finished, done };
+}
+
 describe(`store under concurrency (${process.env.POPPY_TEST_BACKEND ?? 'sqlite'})`, () => {
   let store: TestStore;
   beforeEach(async () => {
@@ -123,33 +138,26 @@ describe(`store under concurrency (${process.env.POPPY_TEST_BACKEND ?? 'sqlite'}
 
   it('a password reset that commits while a login is between its check and its new session still ends that session', async () => {
     const user = await store.users.create({ username: 'racer', passwordHash: 'old-hash', role: 'reviewer' });
-    let checked!: () => void;
-    const loginChecked = new Promise<void>((r) => (checked = r));
-    let letLoginFinish!: () => void;
-    const loginMayFinish = new Promise<void>((r) => (letLoginFinish = r));
+    const checked = latch();
+    const mayFinish = latch();
     // the login's transaction, as routes/auth.ts runs it: re-read the account, then start the session
     const login = store.tx(async () => {
       const now = await store.users.findForLoginLocked('racer');
-      checked();
-      await loginMayFinish;
+      checked.open();
+      await mayFinish.opened;
       if (now?.passwordHash !== 'old-hash') return null;
       return startSession(store.sessions, user.id);
     });
-    await loginChecked;
+    await checked.opened;
     // the reset, as routes/users.ts runs it: new hash, then every session of the user ends
-    let resetDone = false;
-    const reset = store
-      .tx(async () => {
-        await store.users.setPasswordHash(user.id, 'new-hash');
-        await store.sessions.deleteForUser(user.id);
-      })
-      .then(() => (resetDone = true));
-    await pause(150);
-    const resetWaited = !resetDone; // it must wait for the login that read the old hash
-    letLoginFinish();
+    const reset = await startAndSeeIfItWaits(store, async () => {
+      await store.users.setPasswordHash(user.id, 'new-hash');
+      await store.sessions.deleteForUser(user.id);
+    });
+    mayFinish.open();
     const session = await login;
-    await reset;
-    expect(resetWaited).toBe(true);
+    await reset.done;
+    expect(reset.waited).toBe(true); // it must wait for the login that read the old hash
     expect(session).not.toBeNull();
     expect(await store.sessions.find(secretDigest(session!.sessionId))).toBeUndefined();
   });
@@ -157,32 +165,25 @@ describe(`store under concurrency (${process.env.POPPY_TEST_BACKEND ?? 'sqlite'}
   it('a token minted from a session that a reset is ending is revoked with the others', async () => {
     const user = await store.users.create({ username: 'minter', passwordHash: 'old-hash', role: 'reviewer' });
     const { sessionId } = await startSession(store.sessions, user.id);
-    let checked!: () => void;
-    const sessionChecked = new Promise<void>((r) => (checked = r));
-    let letMintFinish!: () => void;
-    const mintMayFinish = new Promise<void>((r) => (letMintFinish = r));
+    const checked = latch();
+    const mayFinish = latch();
     // POST /api/auth/tokens: the session is checked, then the token made, in one transaction
     const mint = store.tx(async () => {
       const session = await store.sessions.findLocked(secretDigest(sessionId));
-      checked();
-      await mintMayFinish;
+      checked.open();
+      await mayFinish.opened;
       return session ? issueApiToken(store.tokens, user.id, 'script') : null;
     });
-    await sessionChecked;
-    let resetDone = false;
-    const reset = store
-      .tx(async () => {
-        await store.users.setPasswordHash(user.id, 'new-hash');
-        await store.sessions.deleteForUser(user.id);
-        await store.tokens.revokeAllForUser(user.id);
-      })
-      .then(() => (resetDone = true));
-    await pause(150);
-    const resetWaited = !resetDone;
-    letMintFinish();
+    await checked.opened;
+    const reset = await startAndSeeIfItWaits(store, async () => {
+      await store.users.setPasswordHash(user.id, 'new-hash');
+      await store.sessions.deleteForUser(user.id);
+      await store.tokens.revokeAllForUser(user.id);
+    });
+    mayFinish.open();
     const issued = await mint;
-    await reset;
-    expect(resetWaited).toBe(true);
+    await reset.done;
+    expect(reset.waited).toBe(true);
     expect(issued).not.toBeNull();
     expect(await store.tokens.listForUser(user.id)).toEqual([expect.objectContaining({ id: issued!.id, revokedAt: expect.any(String) })]);
   });

@@ -17,18 +17,7 @@ import type {
   VerdictReason,
 } from './vocabulary.js';
 
-export type {
-  AdviceCode,
-  FlightStatus,
-  GeoJsonPolygon,
-  ImageStatus,
-  LabelScore,
-  LocationSource,
-  SiteSource,
-  SiteStatus,
-  Verdict,
-  VerdictReason,
-} from './vocabulary.js';
+export type * from './vocabulary.js';
 
 /** Properties of a site feature (GET /api/sites) and the top level of a site detail. */
 export interface SiteProperties {

@@ -2,7 +2,7 @@ import { nowIso } from './db.js';
 import type { StoreContext } from './context.js';
 import type { Flight, FlightStatus } from './types.js';
 
-interface FlightRow extends Counts {
+interface FlightRow {
   id: number;
   name: string;
   created_at: string;
@@ -11,6 +11,9 @@ interface FlightRow extends Counts {
   ground_elevation_m: number | null;
   sensor_width_mm: number | null;
   is_demo: number;
+}
+
+interface FlightWithCounts extends FlightRow, Counts {
   sites: number;
   detections: number;
 }
@@ -53,7 +56,7 @@ const WITH_COUNTS = `SELECT f.*, COALESCE(c.total, 0) AS total, COALESCE(c.done,
       SUM(CASE WHEN status = 'failed' THEN 1 ELSE 0 END) AS failed,
       SUM(CASE WHEN status = 'queued' THEN 1 ELSE 0 END) AS queued,
       SUM(CASE WHEN status = 'processing' THEN 1 ELSE 0 END) AS processing
-    FROM images WHERE flight_id IN (SELECT id FROM flights WHERE @all = 1 OR id = @id) GROUP BY flight_id) c ON c.flight_id = f.id
+    FROM images WHERE @all = 1 OR flight_id = @id GROUP BY flight_id) c ON c.flight_id = f.id
   WHERE @all = 1 OR f.id = @id
   ORDER BY f.id DESC`;
 const BY_ID = 'SELECT * FROM flights WHERE id = ?';
@@ -78,7 +81,7 @@ export function createFlightsRepo({ sql }: StoreContext) {
   }
 
   async function withCounts(id: number | null): Promise<Flight[]> {
-    const rows = await sql.all<FlightRow>(WITH_COUNTS, { all: id === null ? 1 : 0, id: id ?? 0 });
+    const rows = await sql.all<FlightWithCounts>(WITH_COUNTS, { all: id === null ? 1 : 0, id: id ?? 0 });
     let pace: { workers: number; frameS: number } | undefined;
     const out: Flight[] = [];
     for (const row of rows) {

@@ -15,6 +15,10 @@ const LOOKUP = `SELECT s.user_id, u.username, u.role, s.csrf_token, s.expires_at
 
 /** Sessions are keyed by the sha256 digest of the cookie value; the caller hashes. Times are epoch milliseconds. */
 export function createSessionsRepo({ sql }: StoreContext) {
+  const lookup = async (idHash: string, now: number, lock: string): Promise<SessionUser | undefined> => {
+    const r = await sql.get<{ user_id: number; username: string; role: Role; csrf_token: string; expires_at: number }>(LOOKUP + lock, [idHash, now]);
+    return r && { userId: r.user_id, username: r.username, role: r.role, csrfToken: r.csrf_token, expiresAt: r.expires_at };
+  };
   return {
     async create(input: { idHash: string; userId: number; csrfToken: string; now: number; expiresAt: number }): Promise<void> {
       await sql.run('INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)', [
@@ -26,8 +30,7 @@ export function createSessionsRepo({ sql }: StoreContext) {
       ]);
     },
     async find(idHash: string, now = Date.now()): Promise<SessionUser | undefined> {
-      const r = await sql.get<{ user_id: number; username: string; role: Role; csrf_token: string; expires_at: number }>(LOOKUP, [idHash, now]);
-      return r && { userId: r.user_id, username: r.username, role: r.role, csrfToken: r.csrf_token, expiresAt: r.expires_at };
+      return lookup(idHash, now, '');
     },
     /**
      * The same, with the session row share-locked until the transaction ends (PostgreSQL): a reset or a disable, which
@@ -35,11 +38,7 @@ export function createSessionsRepo({ sql }: StoreContext) {
      * so revokes it too. Only the session row: the reset locks the user row first, locking it here could deadlock.
      */
     async findLocked(idHash: string, now = Date.now()): Promise<SessionUser | undefined> {
-      const r = await sql.get<{ user_id: number; username: string; role: Role; csrf_token: string; expires_at: number }>(
-        LOOKUP + (sql.dialect === 'postgres' ? ' FOR SHARE OF s' : ''),
-        [idHash, now],
-      );
-      return r && { userId: r.user_id, username: r.username, role: r.role, csrfToken: r.csrf_token, expiresAt: r.expires_at };
+      return lookup(idHash, now, sql.dialect === 'postgres' ? ' FOR SHARE OF s' : '');
     },
     async delete(idHash: string): Promise<void> {
       await sql.run('DELETE FROM sessions WHERE id_hash = ?', [idHash]);

@@ -2,6 +2,7 @@ import type { FlightStatus, GeoJsonPolygon, ImageStatus, LabelScore, SiteSource,
 
 export type { FlightStatus, GeoJsonPolygon, ImageStatus, JobStatus, LabelScore, SiteSource, SiteStatus } from '../domain/vocabulary.js';
 export type { Detection } from '../domain/contract.js';
+import type { FrameSummary } from '../domain/contract.js';
 
 /** Who did something; the auth middleware's req.user reduced to what the store records. */
 export interface Actor {
@@ -12,32 +13,14 @@ export interface Actor {
 /** a flight as the store reads it is exactly the API's Flight */
 export type { Flight } from '../domain/contract.js';
 
-export interface ImageRecord {
-  id: number;
-  /** null for a phone snap */
-  flightId: number | null;
-  name: string;
-  sha256: string;
-  sizeBytes: number;
-  mime: string;
-  status: ImageStatus;
-  error: string | null;
-  uploadedAt: string;
+/** An images row: the API's FrameSummary without its counts and coverage, plus what only the server reads. */
+export interface ImageRecord extends Omit<FrameSummary, 'detections' | 'coverage'> {
   uploadedBy: string | null;
-  processedAt: string | null;
-  width: number | null;
-  height: number | null;
   orientation: number | null;
-  takenAt: string | null;
-  lat: number | null;
-  lon: number | null;
-  located: boolean | null;
-  unlocatedReason: string | null;
   /** GeoJSON Polygon of the ground the frame covers */
   footprint: GeoJsonPolygon | null;
   metadata: unknown;
   camera: unknown;
-  timings: Record<string, number> | null;
   modelVersion: string | null;
   detections?: number;
 }

@@ -47,6 +47,10 @@ const BY_ID = 'SELECT * FROM users WHERE id = ?';
 // INSERT would abort a surrounding PostgreSQL transaction, so a taken name returns no row instead of an error.
 const INSERT = 'INSERT INTO users (username, password_hash, role) VALUES (?, ?, ?) ON CONFLICT DO NOTHING RETURNING *';
 export function createUsersRepo({ sql }: StoreContext) {
+  const byName = async (username: string, lock: string): Promise<UserWithHash | undefined> => {
+    const r = await sql.get<Raw>(BY_NAME + lock, [username]);
+    return r ? toUser(r) : undefined;
+  };
   const list = async (): Promise<UserRow[]> => (await sql.all<Raw>('SELECT * FROM users ORDER BY lower(username)')).map((r) => publicUser(toUser(r)));
   const create = async (input: { username: string; passwordHash: string; role: Role }): Promise<UserRow> => {
     const r = await sql.get<Raw>(INSERT, [input.username, input.passwordHash, input.role]);
@@ -68,8 +72,7 @@ export function createUsersRepo({ sql }: StoreContext) {
     },
     /** includes the password hash: for login only */
     async findForLogin(username: string): Promise<UserWithHash | undefined> {
-      const r = await sql.get<Raw>(BY_NAME, [username]);
-      return r ? toUser(r) : undefined;
+      return byName(username, '');
     },
     /**
      * The same, with the row share-locked until the transaction ends (PostgreSQL): a password reset or a disable
@@ -77,12 +80,11 @@ export function createUsersRepo({ sql }: StoreContext) {
      * that login makes is ended too. SQLite runs one write transaction at a time, which gives the same order.
      */
     async findForLoginLocked(username: string): Promise<UserWithHash | undefined> {
-      const r = await sql.get<Raw>(BY_NAME + (sql.dialect === 'postgres' ? ' FOR SHARE' : ''), [username]);
-      return r ? toUser(r) : undefined;
+      return byName(username, sql.dialect === 'postgres' ? ' FOR SHARE' : '');
     },
     async findByName(username: string): Promise<UserRow | undefined> {
-      const r = await sql.get<Raw>(BY_NAME, [username]);
-      return r ? publicUser(toUser(r)) : undefined;
+      const u = await byName(username, '');
+      return u && publicUser(u);
     },
     async get(id: number): Promise<UserRow | undefined> {
       const r = await sql.get<Raw>(BY_ID, [id]);

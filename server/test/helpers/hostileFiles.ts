@@ -81,3 +81,13 @@ export function fakeAerialModel(opts: { cmPerPx?: number } = {}): DenseModel {
     },
   };
 }
+
+/** The start of an ISO-BMFF file (HEIC, AVIF…): an ftyp box with its major and compatible brands. */
+export function ftypBox(major: string, ...compat: string[]): Buffer {
+  const b = Buffer.alloc(16 + 4 * compat.length + 8);
+  b.writeUInt32BE(16 + 4 * compat.length, 0);
+  b.write('ftyp', 4, 'latin1');
+  b.write(major, 8, 'latin1');
+  compat.forEach((c, i) => b.write(c, 16 + 4 * i, 'latin1'));
+  return b;
+}

@@ -11,7 +11,6 @@ import { HttpError } from '../errors.js';
 import { cleanMultiline, DECIMAL } from '../text.js';
 import { parse } from '../validate.js';
 
-
 export const MAX_NOTE_CHARS = 2000;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 
